@@ -1,0 +1,56 @@
+# Talent footprint — the two set-up commands are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_HOST ?= 127.0.0.1
+
+.PHONY: run test lint typecheck pytest bench schema install migrate seed serve clean ensure-postgres
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## make run: venv + install + migrate + demo data (once) + serve on :8000
+run: install
+	$(BIN)/talent migrate
+	$(BIN)/talent seed-demo
+	$(BIN)/talent serve --host 127.0.0.1 --port 8000
+
+migrate: install
+	$(BIN)/talent migrate
+
+## make test: ruff, mypy and the whole pytest suite on PostgreSQL and SQLite
+test: install ensure-postgres lint typecheck pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy api domain persistence graphql_schema
+
+pytest: install
+	$(BIN)/pytest -q -p no:cacheprovider
+
+ensure-postgres:
+	@pg_isready -h $(PG_HOST) -q || { \
+	  echo "starting the local PostgreSQL cluster"; \
+	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start; \
+	  for i in $$(seq 1 30); do pg_isready -h $(PG_HOST) -q && break; sleep 1; done; }
+
+## make schema: re-export graphql_schema/schema.graphql from the code
+schema: install
+	$(BIN)/python -m graphql_schema.export
+
+## make bench: every benchmark of docs/benchmarks.md (minutes; not part of make test)
+bench: install ensure-postgres
+	$(BIN)/python -m bench.run_all
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,169 @@
+"""The composition root: `create_app(settings)` wires every part, nothing happens at import."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route, WebSocketRoute
+
+from api.auth import TokenService
+from api.clock import SystemClock
+from api.graphql_view import TalentGraphQL
+from api.keys import jwks, load_keys
+from api.logging_setup import configure_logging
+from api.metrics import Metrics
+from api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from api.passwords import Argon2PasswordHasher
+from api.readiness import migration_state
+from api.settings import Settings
+from api.viewers import ViewerLoader
+from domain.services.accounts import TokenSettings
+from graphql_schema.context import Services
+from graphql_schema.schema import SchemaLimits, build_schema
+from persistence.database import create_engine, session_factory
+from persistence.mappers import start_mappers
+from persistence.unit_of_work import SqlAlchemyUnitOfWork
+
+log = logging.getLogger("talent.app")
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    engine: AsyncEngine
+    services: Services
+    metrics: Metrics
+    jwks: dict[str, object]
+
+
+def build_state(settings: Settings) -> AppState:
+    """Everything the app holds, built from settings; tests reuse it."""
+    start_mappers()
+    engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)
+    sessions = session_factory(engine)
+    clock = SystemClock()
+    keys = load_keys(settings)
+    tokens = TokenService(
+        keys,
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        ttl=timedelta(seconds=settings.access_token_ttl_seconds),
+        leeway_seconds=settings.jwt_leeway_seconds,
+        clock=clock,
+    )
+    metrics = Metrics()
+    services = Services(
+        sessions=sessions,
+        uow_factory=lambda: SqlAlchemyUnitOfWork(sessions),
+        hasher=Argon2PasswordHasher(
+            time_cost=settings.argon2_time_cost, memory_kib=settings.argon2_memory_kib
+        ),
+        issuer=tokens,
+        clock=clock,
+        token_settings=TokenSettings(
+            refresh_ttl=timedelta(seconds=settings.refresh_token_ttl_seconds)
+        ),
+        authenticate=ViewerLoader(tokens, sessions).authenticate,
+        observer=metrics,
+        is_development=settings.is_development,
+    )
+    return AppState(settings, engine, services, metrics, jwks(keys))
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings()
+    configure_logging(settings.log_level)
+    state = build_state(settings)
+    schema = build_schema(
+        SchemaLimits(
+            max_depth=settings.max_query_depth,
+            max_tokens=settings.max_query_tokens,
+            max_aliases=settings.max_aliases,
+            introspection=settings.introspection_enabled,
+            mask_errors=not settings.is_development,
+            suggestions=settings.is_development,
+        )
+    )
+    graphql = TalentGraphQL(
+        schema,
+        state.services,
+        development=settings.is_development,
+        max_subscriptions=settings.max_subscriptions_per_connection,
+        init_timeout_seconds=settings.ws_init_timeout_seconds,
+    )
+
+    async def healthz(_: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(_: Request) -> Response:
+        try:
+            current, head = await asyncio.wait_for(migration_state(state.engine), timeout=5)
+        except Exception as error:
+            log.warning("readiness check failed: %s", type(error).__name__)
+            return JSONResponse({"status": "unavailable", "database": "unreachable"}, 503)
+        ready = current == head
+        body = {
+            "status": "ok" if ready else "unavailable",
+            "database": "ok",
+            "migration": current,
+            "head": head,
+        }
+        return JSONResponse(body, 200 if ready else 503)
+
+    async def metrics(_: Request) -> Response:
+        return Response(state.metrics.render(), media_type=state.metrics.content_type)
+
+    async def jwks_route(_: Request) -> Response:
+        return JSONResponse(state.jwks, headers={"Cache-Control": "public, max-age=300"})
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        log.info("startup", extra={"fields": {"mode": settings.mode.value}})
+        try:
+            yield
+        finally:
+            await state.engine.dispose()
+            log.info("shutdown complete")
+
+    middleware = [
+        Middleware(RequestContextMiddleware, metrics=state.metrics),
+        Middleware(
+            BodySizeLimitMiddleware,
+            max_bytes=settings.max_body_bytes,
+            upload_max_bytes=settings.max_upload_bytes,
+        ),
+    ]
+    if settings.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origins,
+                allow_methods=["GET", "POST"],
+                allow_headers=["authorization", "content-type", "x-request-id"],
+            )
+        )
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/metrics", metrics),
+            Route("/.well-known/jwks.json", jwks_route),
+        ],
+        middleware=middleware,
+        lifespan=lifespan,
+    )
+    app.state.talent = state
+    return app

@@ -1,0 +1,85 @@
+"""Settings, read from `TALENT_*` environment variables and an optional `.env`.
+
+This is the only module that reads the environment. Production mode refuses
+the conveniences of development: generated keys, demo accounts, GraphiQL.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+"""Where `./var/` lives by default, so commands work from any working directory."""
+
+
+class Mode(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    """Every setting the service has; see the README's settings table."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="TALENT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    mode: Mode = Mode.DEVELOPMENT
+    database_url: str = Field(default="")
+    var_dir: Path = PROJECT_ROOT / "var"
+
+    jwt_issuer: str = "talent-footprint"
+    jwt_audience: str = "talent-footprint-api"
+    jwt_private_keys: str = Field(
+        default="",
+        description="PEM private keys (ES256), separated by blank lines; the first signs.",
+    )
+    jwt_private_key_files: str = Field(
+        default="", description="Comma-separated paths of PEM private keys; the first signs."
+    )
+    access_token_ttl_seconds: int = Field(default=900, ge=60, le=86400)
+    refresh_token_ttl_seconds: int = Field(default=30 * 86400, ge=3600, le=365 * 86400)
+    jwt_leeway_seconds: int = Field(default=30, ge=0, le=59)
+
+    argon2_time_cost: int = Field(default=3, ge=1)
+    argon2_memory_kib: int = Field(default=65536, ge=8)
+    cors_origins: list[str] = Field(default_factory=list)
+    max_body_bytes: int = Field(default=1_000_000, ge=1024)
+    max_upload_bytes: int = Field(default=20_000_000, ge=1024)
+    max_query_depth: int = Field(default=12, ge=2)
+    max_query_tokens: int = Field(default=2000, ge=50)
+    max_aliases: int = Field(default=30, ge=1)
+    max_subscriptions_per_connection: int = Field(default=20, ge=1)
+    ws_init_timeout_seconds: float = Field(default=10.0, gt=0)
+    introspection: bool | None = None
+    db_pool_size: int = Field(default=10, ge=1)
+    log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _defaults_and_production_guards(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite+aiosqlite:///{self.var_dir / 'talent.db'}"
+        if self.mode is Mode.PRODUCTION and not (
+            self.jwt_private_keys or self.jwt_private_key_files
+        ):
+            raise ValueError(
+                "TALENT_JWT_PRIVATE_KEYS or TALENT_JWT_PRIVATE_KEY_FILES is required in production"
+            )
+        return self
+
+    @property
+    def is_development(self) -> bool:
+        return self.mode is Mode.DEVELOPMENT
+
+    @property
+    def introspection_enabled(self) -> bool:
+        return self.is_development if self.introspection is None else self.introspection
+
+    @property
+    def sync_database_url(self) -> str:
+        """The same database through a synchronous driver, for Alembic's offline tools."""
+        return self.database_url.replace("+aiosqlite", "").replace("+psycopg_async", "+psycopg")

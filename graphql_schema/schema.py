@@ -1,0 +1,125 @@
+"""The schema: merged query, mutation and subscription roots, and the guards
+of the contract (depth, tokens, aliases, masked errors, introspection)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncGenerator
+from dataclasses import dataclass
+from datetime import datetime
+
+import strawberry
+from graphql import GraphQLError
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
+
+from domain.errors import ErrorCode
+from graphql_schema.accounts.mutations import AccountMutation
+from graphql_schema.accounts.types import AccountType, GuardianType, OrganizationType, account_for
+from graphql_schema.context import Context
+from graphql_schema.errors import CodedError, make_error_codes_extension
+from graphql_schema.events.queries import EventQuery
+from graphql_schema.events.types import EventType
+from graphql_schema.node import NodeQuery
+from graphql_schema.observability import OperationMetrics
+from graphql_schema.participants.types import ParticipantType
+from graphql_schema.reference.queries import ReferenceQuery
+
+
+@strawberry.type
+class AccountQuery:
+    @strawberry.field(description="The signed-in account; null without a token.")
+    async def me(self, info: strawberry.Info[Context, None]) -> AccountType | None:
+        account_id = info.context.viewer.account_id
+        return await account_for(info.context, account_id) if account_id is not None else None
+
+
+Query = merge_types("Query", (AccountQuery, NodeQuery, EventQuery, ReferenceQuery))
+Mutation = merge_types("Mutation", (AccountMutation,))
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        description="Server time every few seconds: lets a client check that its "
+        "authenticated socket is alive end to end."
+    )
+    async def heartbeat(
+        self, info: strawberry.Info[Context, None], every_seconds: int = 10
+    ) -> AsyncGenerator[datetime, None]:
+        if info.context.viewer.account_id is None:
+            raise CodedError("Sign in first.", ErrorCode.UNAUTHENTICATED)
+        if not 1 <= every_seconds <= 300:
+            raise CodedError("everySeconds is 1–300.", ErrorCode.BAD_USER_INPUT)
+        while True:
+            yield info.context.services.clock.now()
+            await asyncio.sleep(every_seconds)
+
+
+@dataclass(frozen=True)
+class SchemaLimits:
+    max_depth: int = 12
+    max_tokens: int = 2000
+    max_aliases: int = 30
+    introspection: bool = True
+    mask_errors: bool = False
+    suggestions: bool = True
+
+
+def _limit(cls: type[SchemaExtension], **kwargs: object) -> type[SchemaExtension]:
+    """A configured extension *class*: strawberry instantiates it per operation."""
+
+    class Configured(cls):  # type: ignore[valid-type, misc]
+        def __init__(self, *, execution_context: object = None) -> None:
+            super().__init__(**kwargs)
+
+    Configured.__name__ = cls.__name__
+    return Configured
+
+
+class TalentSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: object = None) -> None:
+        """Client mistakes are not server errors: the ErrorCodes extension logs
+        the unexpected ones with their cause; the rest show up in metrics."""
+
+
+def build_schema(limits: SchemaLimits | None = None) -> strawberry.Schema:
+    limits = limits or SchemaLimits()
+    extensions: list[type[SchemaExtension]] = [
+        OperationMetrics,  # first, so it sees the codes ErrorCodes assigns
+        _limit(MaxTokensLimiter, max_token_count=limits.max_tokens),
+        _limit(QueryDepthLimiter, max_depth=limits.max_depth),
+        _limit(MaxAliasesLimiter, max_alias_count=limits.max_aliases),
+        make_error_codes_extension(mask=limits.mask_errors),
+    ]
+    if not limits.introspection:
+        extensions.append(_limit(AddValidationRules, validation_rules=[NoIntrospection]))
+    return TalentSchema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        types=[ParticipantType, EventType, AccountType, GuardianType, OrganizationType],
+        extensions=extensions,
+        config=StrawberryConfig(
+            relay_max_results=100, disable_field_suggestions=not limits.suggestions
+        ),
+    )
+
+
+class NoIntrospection(NoSchemaIntrospectionCustomRule):
+    """Production default: introspection off unless explicitly enabled."""
+
+    def report_error(self, error: GraphQLError) -> None:
+        super().report_error(error)
+
+
+def export_sdl() -> str:
+    return build_schema().as_str() + "\n"

@@ -1,0 +1,1 @@
+"""The deterministic synthetic demo population (`talent seed-demo`)."""

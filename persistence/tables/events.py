@@ -1,0 +1,120 @@
+"""Catalog events, their directions, registrations, results and result imports."""
+
+import sqlalchemy as sa
+
+from domain.events import EventKind, EventLevel, EventStatus, ParticipationMode
+from domain.results import (
+    CompletionGrade,
+    ImportBatchStatus,
+    ImportFormat,
+    ImportRowState,
+    ResultSource,
+    ResultStatus,
+)
+from persistence.tables.metadata import metadata
+from persistence.tables.types import Id, Json, UtcDateTime, enum_column
+
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("title", sa.String(300), nullable=False),
+    sa.Column("description", sa.Text, nullable=True),
+    enum_column(EventKind, name="kind", nullable=False),
+    enum_column(EventLevel, name="level", nullable=False),
+    sa.Column("season_code", sa.String(7), sa.ForeignKey("seasons.code"), nullable=False),
+    sa.Column("starts_on", sa.Date, nullable=False),
+    sa.Column("ends_on", sa.Date, nullable=False),
+    sa.Column("is_online", sa.Boolean, nullable=False),
+    sa.Column("region_code", sa.String(2), sa.ForeignKey("regions.code"), nullable=True),
+    sa.Column("organizer_id", Id, sa.ForeignKey("organizations.id"), nullable=False, index=True),
+    enum_column(EventStatus, name="status", nullable=False),
+    enum_column(ParticipationMode, name="participation", nullable=False),
+    sa.Column("capacity", sa.Integer, nullable=True),
+    sa.Column("parent_id", Id, sa.ForeignKey("events.id"), nullable=True, index=True),
+    sa.Column("stage_order", sa.SmallInteger, nullable=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Index("ix_events_season_status", "season_code", "status"),
+    sa.CheckConstraint("ends_on >= starts_on", name="dates_ordered"),
+)
+
+event_directions = sa.Table(
+    "event_directions",
+    metadata,
+    sa.Column("event_id", Id, sa.ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("direction_code", sa.String(64), sa.ForeignKey("directions.code"), primary_key=True),
+    sa.Column("relevance", sa.Numeric(4, 3), nullable=False),
+    sa.Index("ix_event_directions_direction", "direction_code"),
+    sa.CheckConstraint("relevance >= 0 AND relevance <= 1", name="relevance_range"),
+)
+
+registrations = sa.Table(
+    "registrations",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("event_id", Id, sa.ForeignKey("events.id"), nullable=False),
+    sa.Column("participant_id", Id, sa.ForeignKey("participants.id"), nullable=False, index=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("cancelled_at", UtcDateTime, nullable=True),
+    sa.UniqueConstraint("event_id", "participant_id"),
+)
+
+import_batches = sa.Table(
+    "import_batches",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("event_id", Id, sa.ForeignKey("events.id"), nullable=False, index=True),
+    sa.Column("uploaded_by_account_id", Id, sa.ForeignKey("accounts.id"), nullable=False),
+    sa.Column("filename", sa.String(255), nullable=False),
+    enum_column(ImportFormat, name="format", nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    enum_column(ImportBatchStatus, name="status", nullable=False),
+    sa.Column("total_rows", sa.Integer, nullable=False),
+    sa.Column("applied_rows", sa.Integer, nullable=False),
+    sa.Column("unmatched_rows", sa.Integer, nullable=False),
+    sa.Column("invalid_rows", sa.Integer, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("completed_at", UtcDateTime, nullable=True),
+)
+
+import_rows = sa.Table(
+    "import_rows",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column(
+        "batch_id", Id, sa.ForeignKey("import_batches.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("row_number", sa.Integer, nullable=False),
+    sa.Column("row_hash", sa.String(64), nullable=False),
+    enum_column(ImportRowState, name="state", nullable=False),
+    sa.Column("raw", Json, nullable=False),
+    sa.Column("reason", sa.Text, nullable=True),
+    sa.Column("participant_id", Id, sa.ForeignKey("participants.id"), nullable=True),
+    sa.Column("result_id", Id, nullable=True),
+    sa.Column("resolved_by_account_id", Id, sa.ForeignKey("accounts.id"), nullable=True),
+    sa.Column("resolved_at", UtcDateTime, nullable=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.UniqueConstraint("batch_id", "row_number"),
+    sa.Index("ix_import_rows_state", "state"),
+)
+
+results = sa.Table(
+    "results",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("event_id", Id, sa.ForeignKey("events.id"), nullable=False),
+    sa.Column("participant_id", Id, sa.ForeignKey("participants.id"), nullable=False, index=True),
+    enum_column(ResultStatus, name="status", nullable=False),
+    enum_column(ResultSource, name="source", nullable=False),
+    sa.Column("score", sa.Numeric(12, 3), nullable=True),
+    sa.Column("max_score", sa.Numeric(12, 3), nullable=True),
+    sa.Column("place", sa.Integer, nullable=True),
+    sa.Column("team", sa.String(200), nullable=True),
+    enum_column(CompletionGrade, name="completion", nullable=True),
+    sa.Column("import_row_id", Id, sa.ForeignKey("import_rows.id"), nullable=True),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.UniqueConstraint("event_id", "participant_id"),
+    sa.CheckConstraint("place IS NULL OR place >= 1", name="place_positive"),
+)

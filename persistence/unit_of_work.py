@@ -1,0 +1,56 @@
+"""The unit of work: one session, one transaction, rolled back unless committed."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from persistence.repositories import (
+    SqlAlchemyAccountRepository,
+    SqlAlchemyGuardianRepository,
+    SqlAlchemyOrganizationRepository,
+    SqlAlchemyOutboxRepository,
+    SqlAlchemyParticipantRepository,
+    SqlAlchemyRefreshTokenRepository,
+)
+
+
+class SqlAlchemyUnitOfWork:
+    """Opened with `async with`; leaving without `commit()` rolls everything back."""
+
+    session: AsyncSession
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def __aenter__(self) -> Self:
+        self.session = self._sessions()
+        self.accounts = SqlAlchemyAccountRepository(self.session)
+        self.organizations = SqlAlchemyOrganizationRepository(self.session)
+        self.participants = SqlAlchemyParticipantRepository(self.session)
+        self.guardians = SqlAlchemyGuardianRepository(self.session)
+        self.refresh_tokens = SqlAlchemyRefreshTokenRepository(self.session)
+        self.outbox = SqlAlchemyOutboxRepository(self.session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            await self.session.rollback()
+        finally:
+            await self.session.close()
+
+    async def flush(self) -> None:
+        await self.session.flush()
+
+    async def commit(self) -> None:
+        await self.session.commit()
+
+    async def rollback(self) -> None:
+        await self.session.rollback()
