@@ -21,16 +21,20 @@ def alembic_config() -> Config:
 
 
 @cache
-def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+def head_revisions() -> str | None:
+    """The heads of the migration graph, comma-joined (one, once branches are merged)."""
+    heads = ScriptDirectory.from_config(alembic_config()).get_heads()
+    return ",".join(sorted(heads)) or None
 
 
 async def migration_state(engine: AsyncEngine) -> tuple[str | None, str | None]:
+    """(what the database is at, what the code expects), comparable as strings."""
     async with engine.connect() as connection:
         exists = await connection.run_sync(
             lambda sync: sa.inspect(sync).has_table("alembic_version")
         )
         current = None
         if exists:
-            current = await connection.scalar(sa.text("SELECT version_num FROM alembic_version"))
-    return current, head_revision()
+            rows = await connection.scalars(sa.text("SELECT version_num FROM alembic_version"))
+            current = ",".join(sorted(rows)) or None
+    return current, head_revisions()

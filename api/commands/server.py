@@ -25,7 +25,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     serve.set_defaults(func=run_serve)
 
     migrate = subparsers.add_parser("migrate", help="upgrade the database to the latest schema")
-    migrate.add_argument("--revision", default="head")
+    migrate.add_argument("--revision", default="heads")
     migrate.set_defaults(func=run_migrate)
 
 

@@ -25,7 +25,7 @@ def alembic_for(url: str) -> Config:
     return config
 
 
-def migrate(url: str, revision: str = "head") -> None:
+def migrate(url: str, revision: str = "heads") -> None:
     command.upgrade(alembic_for(url), revision)
 
 
