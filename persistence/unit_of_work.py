@@ -5,8 +5,10 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from domain.errors import Conflict
 from persistence.repositories import (
     SqlAlchemyAccountRepository,
     SqlAlchemyGuardianRepository,
@@ -15,6 +17,12 @@ from persistence.repositories import (
     SqlAlchemyParticipantRepository,
     SqlAlchemyRefreshTokenRepository,
 )
+
+
+def _conflict(error: IntegrityError) -> Conflict:
+    """A unique or foreign-key violation that a concurrent request caused between
+    our check and our write: the contract's CONFLICT, not an internal error."""
+    return Conflict("This conflicts with data that was just changed; try again.")
 
 
 class SqlAlchemyUnitOfWork:
@@ -47,10 +55,16 @@ class SqlAlchemyUnitOfWork:
             await self.session.close()
 
     async def flush(self) -> None:
-        await self.session.flush()
+        try:
+            await self.session.flush()
+        except IntegrityError as error:
+            raise _conflict(error) from error
 
     async def commit(self) -> None:
-        await self.session.commit()
+        try:
+            await self.session.commit()
+        except IntegrityError as error:
+            raise _conflict(error) from error
 
     async def rollback(self) -> None:
         await self.session.rollback()

@@ -102,23 +102,30 @@ async def _issue_pair(
 async def register_anonymous(uow: UnitOfWork, nickname: str, creds: Credentials) -> TokenPair:
     """A login with a nickname only: no personal data, a pseudonymous footprint."""
     nickname = validate_nickname(nickname)
-    now = creds.clock.now()
     async with uow:
-        account = Account(role=Role.STUDENT, created_at=now)
+        account = Account(role=Role.STUDENT, created_at=creds.clock.now())
         uow.accounts.add(account)
         await uow.flush()
-        assert account.id is not None
-        uow.participants.add(
-            Participant(
-                account_id=account.id,
-                nickname=nickname,
-                status=ParticipantStatus.ANONYMOUS,
-                created_at=now,
-                updated_at=now,
-            )
+        return await _start_participant(uow, account, nickname, creds)
+
+
+async def _start_participant(
+    uow: UnitOfWork, account: Account, nickname: str, creds: Credentials
+) -> TokenPair:
+    """The ANONYMOUS participant behind a new student login, and its first session."""
+    assert account.id is not None
+    now = creds.clock.now()
+    uow.participants.add(
+        Participant(
+            account_id=account.id,
+            nickname=nickname,
+            status=ParticipantStatus.ANONYMOUS,
+            created_at=now,
+            updated_at=now,
         )
-        pair = await _issue_pair(uow, account, creds)
-        await uow.commit()
+    )
+    pair = await _issue_pair(uow, account, creds)
+    await uow.commit()
     return pair
 
 
@@ -148,20 +155,7 @@ async def register_student(
     nickname = validate_nickname(data.nickname)
     async with uow:
         account = await _new_login(uow, data.email, data.password, Role.STUDENT, creds)
-        assert account.id is not None
-        now = creds.clock.now()
-        uow.participants.add(
-            Participant(
-                account_id=account.id,
-                nickname=nickname,
-                status=ParticipantStatus.ANONYMOUS,
-                created_at=now,
-                updated_at=now,
-            )
-        )
-        pair = await _issue_pair(uow, account, creds)
-        await uow.commit()
-    return pair
+        return await _start_participant(uow, account, nickname, creds)
 
 
 async def register_guardian(

@@ -186,3 +186,15 @@ async def test_logout_needs_a_token_and_cannot_end_someone_elses_session(
 
 async def test_me_without_token_is_null(client: GraphQLClient) -> None:
     assert (await client.query(ME)).ok() == {"me": None}
+
+
+async def test_concurrent_registrations_of_one_email_give_one_account(client: GraphQLClient) -> None:
+    import asyncio
+
+    email = unique_email("race")
+    payload = {"input": {"email": email, "password": "race-passphrase", "nickname": "racer"}}
+    results = await asyncio.gather(*(client.query(REGISTER_STUDENT, payload) for _ in range(6)))
+    payloads = [r.ok()["registerStudent"] for r in results]
+    winners = [p for p in payloads if p["accessToken"]]
+    assert len(winners) == 1
+    assert all(p["userErrors"][0]["code"] == "CONFLICT" for p in payloads if not p["accessToken"])
