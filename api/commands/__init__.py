@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from api.commands import accounts, demo, server
+from api.commands import accounts, demo, quality, server
 
-COMMAND_MODULES: list[ModuleType] = [server, accounts, demo]
+COMMAND_MODULES: list[ModuleType] = [server, accounts, demo, quality]
