@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_HOST ?= 127.0.0.1
 
-.PHONY: run test lint typecheck pytest bench schema install migrate seed serve clean ensure-postgres
+.PHONY: run test lint typecheck pytest bench schema install migrate seed serve clean ensure-postgres ensure-chromium
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,7 +26,7 @@ migrate: install
 	$(BIN)/talent migrate
 
 ## make test: ruff, mypy and the whole pytest suite on PostgreSQL and SQLite
-test: install ensure-postgres lint typecheck pytest
+test: install ensure-postgres ensure-chromium lint typecheck pytest
 
 lint: install
 	$(BIN)/ruff check .
@@ -43,6 +43,14 @@ ensure-postgres:
 	  echo "starting the local PostgreSQL cluster"; \
 	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start; \
 	  for i in $$(seq 1 30); do pg_isready -h $(PG_HOST) -q && break; sleep 1; done; }
+
+## ensure-chromium: headless Chromium for the map screenshot test (Debian package;
+## installed only when missing; the test skips with a reason if it cannot be had)
+ensure-chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing chromium for the map screenshot test"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
+	    || echo "chromium could not be installed: the map screenshot test will skip"; }
 
 ## make schema: re-export graphql_schema/schema.graphql from the code
 schema: install

@@ -17,20 +17,28 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
+from api.analytics_routes import analytics_routes
 from api.auth import TokenService
 from api.clock import SystemClock
+from api.evidence import evidence_route
 from api.graphql_view import TalentGraphQL
+from api.identity_provider import OidcIdentityProvider
 from api.keys import jwks, load_keys
+from api.leaderboard_cache import LeaderboardCache
 from api.logging_setup import configure_logging
 from api.metrics import Metrics
 from api.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from api.passwords import Argon2PasswordHasher
+from api.privacy_task import start_privacy_task, stop_privacy_task
+from api.ratings_wiring import RatingRuntime, build_ratings
 from api.readiness import migration_state
 from api.settings import Settings
 from api.viewers import ViewerLoader
+from domain.ports import Clock
 from domain.services.accounts import TokenSettings
-from graphql_schema.context import Services
+from graphql_schema.context import Services, UploadLimits
 from graphql_schema.schema import SchemaLimits, build_schema
+from persistence.blobs import LocalBlobStore
 from persistence.database import create_engine, session_factory
 from persistence.mappers import start_mappers
 from persistence.unit_of_work import SqlAlchemyUnitOfWork
@@ -45,14 +53,17 @@ class AppState:
     services: Services
     metrics: Metrics
     jwks: dict[str, object]
+    ratings: RatingRuntime | None = None
 
 
-def build_state(settings: Settings) -> AppState:
-    """Everything the app holds, built from settings; tests reuse it."""
+def build_state(settings: Settings, clock: Clock | None = None) -> AppState:
+    """Everything the app holds, built from settings; tests reuse it. `clock` moves
+    the domain's 'now' (age rules, expiries, erasure dates) for tests; tokens keep
+    real time, since python-jose checks them against it."""
     start_mappers()
     engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)
     sessions = session_factory(engine)
-    clock = SystemClock()
+    system_clock = SystemClock()
     keys = load_keys(settings)
     tokens = TokenService(
         keys,
@@ -60,9 +71,10 @@ def build_state(settings: Settings) -> AppState:
         audience=settings.jwt_audience,
         ttl=timedelta(seconds=settings.access_token_ttl_seconds),
         leeway_seconds=settings.jwt_leeway_seconds,
-        clock=clock,
+        clock=system_clock,
     )
     metrics = Metrics()
+    ratings = build_ratings(settings, sessions, keys, metrics)
     services = Services(
         sessions=sessions,
         uow_factory=lambda: SqlAlchemyUnitOfWork(sessions),
@@ -70,21 +82,29 @@ def build_state(settings: Settings) -> AppState:
             time_cost=settings.argon2_time_cost, memory_kib=settings.argon2_memory_kib
         ),
         issuer=tokens,
-        clock=clock,
+        clock=clock or system_clock,
         token_settings=TokenSettings(
             refresh_ttl=timedelta(seconds=settings.refresh_token_ttl_seconds)
         ),
         authenticate=ViewerLoader(tokens, sessions).authenticate,
         observer=metrics,
         is_development=settings.is_development,
+        blobs=LocalBlobStore(settings.blob_dir or settings.var_dir / "blobs"),
+        uploads=UploadLimits(
+            evidence_max_bytes=settings.evidence_max_bytes,
+            import_chunk_rows=settings.import_chunk_rows,
+        ),
+        identity=OidcIdentityProvider.from_settings(settings),
+        identity_nonce_ttl=timedelta(seconds=settings.idp_nonce_ttl_seconds),
+        ratings=ratings.services,
     )
-    return AppState(settings, engine, services, metrics, jwks(keys))
+    return AppState(settings, engine, services, metrics, jwks(keys), ratings)
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def create_app(settings: Settings | None = None, clock: Clock | None = None) -> Starlette:
     settings = settings or Settings()
     configure_logging(settings.log_level)
-    state = build_state(settings)
+    state = build_state(settings, clock)
     schema = build_schema(
         SchemaLimits(
             max_depth=settings.max_query_depth,
@@ -130,9 +150,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         log.info("startup", extra={"fields": {"mode": settings.mode.value}})
+        privacy = start_privacy_task(state.services, settings.privacy_run_interval_seconds)
+        if state.ratings is not None:
+            await state.ratings.start()
         try:
             yield
         finally:
+            await stop_privacy_task(privacy)
+            if state.ratings is not None:
+                await state.ratings.stop()
             await state.engine.dispose()
             log.info("shutdown complete")
 
@@ -150,17 +176,35 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 CORSMiddleware,
                 allow_origins=settings.cors_origins,
                 allow_methods=["GET", "POST"],
-                allow_headers=["authorization", "content-type", "x-request-id"],
+                allow_headers=[
+                    "authorization",
+                    "content-type",
+                    "x-request-id",
+                    "graphql-preflight",
+                    "apollo-require-preflight",
+                    "x-apollo-operation-name",
+                ],
             )
         )
     app = Starlette(
         routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route(
+                "/graphql",
+                LeaderboardCache(
+                    graphql,
+                    state.services,
+                    state.services.sessions,
+                    size=settings.leaderboard_cache_size,
+                ),
+                methods=["GET", "POST"],
+            ),
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics),
             Route("/.well-known/jwks.json", jwks_route),
+            Route("/files/evidence/{evidence_id}", evidence_route(state.services)),
+            *analytics_routes(state.services),
         ],
         middleware=middleware,
         lifespan=lifespan,

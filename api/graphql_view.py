@@ -1,8 +1,10 @@
 """The GraphQL endpoint: strawberry's ASGI view with our authentication rules.
 
 HTTP: a bad or expired bearer token is refused as UNAUTHENTICATED (401), never
-served as anonymous. WebSocket: only `graphql-transport-ws`; the token comes in
-`connection_init`, and a bad one closes the socket with 4403.
+served as anonymous. Multipart uploads (the GraphQL multipart request spec) need
+a preflight-forcing header (CSRF protection). WebSocket: only
+`graphql-transport-ws`; the token comes in `connection_init`, and a bad one
+closes the socket with 4403.
 """
 
 from __future__ import annotations
@@ -34,6 +36,19 @@ def bearer_token(value: str | None) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else ""
 
 
+PREFLIGHT_HEADERS = ("graphql-preflight", "apollo-require-preflight", "x-apollo-operation-name")
+
+
+def csrf_safe(request: Request) -> bool:
+    """A browser sends `multipart/form-data` cross-site without a CORS preflight; a
+    custom header forces the preflight, which our CORS rules then decide. JSON
+    bodies are preflighted anyway (non-simple content type)."""
+    content_type = request.headers.get("content-type", "").lower()
+    if not content_type.startswith("multipart/"):
+        return True
+    return any(request.headers.get(name, "").strip() for name in PREFLIGHT_HEADERS)
+
+
 class TalentGraphQL(GraphQL[Context, None]):
     def __init__(
         self,
@@ -51,7 +66,7 @@ class TalentGraphQL(GraphQL[Context, None]):
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
             connection_init_wait_timeout=timedelta(seconds=init_timeout_seconds),
             max_subscriptions_per_connection=max_subscriptions,
-            multipart_uploads_enabled=False,
+            multipart_uploads_enabled=True,
         )
         self.services = services
 
@@ -60,6 +75,18 @@ class TalentGraphQL(GraphQL[Context, None]):
             await super().__call__(scope, receive, send)
             return
         request = Request(scope, receive=receive)
+        if not csrf_safe(request):
+            refused = Response(
+                graphql_error_body(
+                    "File uploads need a preflighted request: send a `GraphQL-Preflight: 1` "
+                    "(or `Apollo-Require-Preflight` / `X-Apollo-Operation-Name`) header.",
+                    "BAD_USER_INPUT",
+                ),
+                status_code=400,
+                media_type="application/json",
+            )
+            await refused(scope, receive, send)
+            return
         try:
             viewer = await self._http_viewer(request)
         except Unauthenticated as error:

@@ -57,12 +57,53 @@ class Settings(BaseSettings):
     ws_init_timeout_seconds: float = Field(default=10.0, gt=0)
     introspection: bool | None = None
     db_pool_size: int = Field(default=10, ge=1)
+    blob_dir: Path | None = Field(
+        default=None, description="Evidence files; `<var_dir>/blobs` when unset."
+    )
+    evidence_max_bytes: int = Field(default=10_000_000, ge=1024)
+    import_chunk_rows: int = Field(default=1000, ge=1, le=50_000)
+    # The state identity provider (an OpenID Connect provider), issue 3.
+    idp_issuer: str = Field(default="", description="Expected `iss` of ID tokens.")
+    idp_audience: str = Field(default="", description="Expected `aud`: our client id.")
+    idp_jwks_url: str = Field(default="", description="The provider's JWKS URL.")
+    idp_jwks_file: str = Field(default="", description="Or a JWKS file (tests, air-gapped).")
+    idp_algorithms: str = Field(default="RS256,ES256", description="Accepted `alg` values.")
+    idp_leeway_seconds: int = Field(default=30, ge=0, le=59)
+    idp_nonce_ttl_seconds: int = Field(default=600, ge=30, le=3600)
+    idp_jwks_cache_seconds: int = Field(default=300, ge=0, le=86400)
+    idp_wards_claim: str = Field(default="wards", description="Claim asserting guardianship.")
+    privacy_run_interval_seconds: float = Field(
+        default=3600.0,
+        ge=0,
+        description="How often the server runs due erasures and expiries (0: never).",
+    )
+    rating_event_retention_seconds: int = Field(
+        default=30 * 86400, ge=60, description="Rating events older than this are purged."
+    )
+    rating_poll_seconds: float = Field(
+        default=0.25,
+        gt=0,
+        description="Outbox check interval of the rating consumer (PostgreSQL also listens).",
+    )
+    rating_feed_poll_seconds: float = Field(default=5.0, gt=0)
+    rating_consumer: bool = Field(
+        default=True, description="Run the rating consumer here (one process leads at a time)."
+    )
+    leaderboard_cache_size: int = Field(
+        default=512, ge=0, description="Cached leaderboard responses per process (0: off)."
+    )
     log_level: str = "INFO"
 
     @model_validator(mode="after")
     def _defaults_and_production_guards(self) -> Settings:
         if not self.database_url:
             self.database_url = f"sqlite+aiosqlite:///{self.var_dir / 'talent.db'}"
+        if self.blob_dir is None:
+            self.blob_dir = self.var_dir / "blobs"
+        if (self.idp_jwks_url or self.idp_jwks_file) and not (
+            self.idp_issuer and self.idp_audience
+        ):
+            raise ValueError("TALENT_IDP_ISSUER and TALENT_IDP_AUDIENCE go with the JWKS setting")
         if self.mode is Mode.PRODUCTION and not (
             self.jwt_private_keys or self.jwt_private_key_files
         ):
@@ -70,6 +111,11 @@ class Settings(BaseSettings):
                 "TALENT_JWT_PRIVATE_KEYS or TALENT_JWT_PRIVATE_KEY_FILES is required in production"
             )
         return self
+
+    @property
+    def identity_provider_configured(self) -> bool:
+        jwks = self.idp_jwks_url or self.idp_jwks_file
+        return bool(self.idp_issuer and self.idp_audience and jwks)
 
     @property
     def is_development(self) -> bool:

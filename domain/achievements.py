@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from domain.errors import InvalidInput
 from domain.events import EventKind, EventLevel
 from domain.results import ResultStatus
 
@@ -61,6 +62,9 @@ class Achievement:
     decided_at: datetime | None = None
     decision_comment: str | None = None
     version: int = 1
+    result_id: int | None = None
+    """The imported result for the same participant and event, if any: linked so
+    the rating counts the two once (the better of them)."""
     id: int | None = None
 
 
@@ -84,4 +88,53 @@ class Evidence:
     sha256: str | None = None
     storage_key: str | None = None
     deleted_at: datetime | None = None
+    id: int | None = None
+
+
+DECISIONS = frozenset(
+    {AchievementStatus.APPROVED, AchievementStatus.REJECTED, AchievementStatus.NEEDS_CHANGES}
+)
+EDITABLE = frozenset({AchievementStatus.DRAFT, AchievementStatus.NEEDS_CHANGES})
+"""The participant may change the claim and its evidence only before a decision
+or when a moderator asked for changes."""
+
+
+def check_transition(current: AchievementStatus, to: AchievementStatus) -> None:
+    """Refuse every move the workflow does not list, with a clear message."""
+    if to not in ALLOWED_TRANSITIONS[AchievementStatus(current)]:
+        raise InvalidInput(
+            f"An achievement in {AchievementStatus(current).value} cannot move to {to.value}.",
+            field="status",
+        )
+
+
+def check_editable(achievement: Achievement) -> None:
+    if AchievementStatus(achievement.status) not in EDITABLE:
+        raise InvalidInput(
+            "Only a draft or a claim returned for changes can be edited.", field="id"
+        )
+
+
+def validate_comment(comment: str | None, decision: AchievementStatus) -> str | None:
+    """Rejections and requests for changes must say why; approvals may."""
+    text = (comment or "").strip() or None
+    if text is not None and len(text) > 2000:
+        raise InvalidInput("The comment has at most 2,000 characters.", field="comment")
+    if text is None and decision in (AchievementStatus.REJECTED, AchievementStatus.NEEDS_CHANGES):
+        raise InvalidInput(
+            "Say why: a rejection or a request for changes needs a comment.", field="comment"
+        )
+    return text
+
+
+@dataclass(eq=False)
+class AchievementTransition:
+    """One step of the workflow: who moved the claim, when, from what to what, and why."""
+
+    achievement_id: int
+    from_status: AchievementStatus
+    to_status: AchievementStatus
+    actor_account_id: int
+    at: datetime
+    comment: str | None = None
     id: int | None = None

@@ -20,6 +20,8 @@ class ErrorCode(StrEnum):
     RATE_LIMITED = "RATE_LIMITED"
     QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+    CURSOR_EXPIRED = "CURSOR_EXPIRED"
+    """rating.md: a rating-event cursor older than the retention; reload the standings."""
 
 
 class DomainError(Exception):
@@ -61,3 +63,9 @@ class Conflict(DomainError):
     """The action collides with the current state (duplicate, concurrent change)."""
 
     code = ErrorCode.CONFLICT
+
+
+class CursorExpired(DomainError):
+    """The rating events after this cursor are no longer kept (retention)."""
+
+    code = ErrorCode.CURSOR_EXPIRED

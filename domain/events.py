@@ -94,3 +94,56 @@ def validate_relevance(value: Decimal) -> Decimal:
 def validate_dates(starts_on: date, ends_on: date) -> None:
     if ends_on < starts_on:
         raise InvalidInput("An event cannot end before it starts.", field="endsOn")
+
+
+EVENT_TRANSITIONS: dict[EventStatus, frozenset[EventStatus]] = {
+    EventStatus.DRAFT: frozenset({EventStatus.PUBLISHED, EventStatus.CANCELLED}),
+    EventStatus.PUBLISHED: frozenset({EventStatus.COMPLETED, EventStatus.CANCELLED}),
+    EventStatus.COMPLETED: frozenset(),
+    EventStatus.CANCELLED: frozenset(),
+}
+"""An event is prepared as a draft, published for registration, then completed
+(results come in) or cancelled. Completed and cancelled events are final."""
+
+EDITABLE_STATUSES = frozenset({EventStatus.DRAFT, EventStatus.PUBLISHED})
+IMPORTABLE_STATUSES = frozenset({EventStatus.PUBLISHED, EventStatus.COMPLETED})
+"""Results can be imported once an event is public: during it (stages) and after it."""
+
+
+def change_status(event: Event, to: EventStatus, now: datetime) -> EventStatus:
+    """Move the event along its lifecycle or refuse; returns the previous status."""
+    current = EventStatus(event.status)
+    if to not in EVENT_TRANSITIONS[current]:
+        raise InvalidInput(
+            f"A {current.value.lower()} event cannot become {to.value.lower()}.", field="status"
+        )
+    event.status = to
+    event.updated_at = now
+    return current
+
+
+def validate_title(title: str) -> str:
+    title = " ".join(title.split())
+    if not 3 <= len(title) <= 300:
+        raise InvalidInput("The title has 3 to 300 characters.", field="title")
+    return title
+
+
+def validate_capacity(capacity: int | None) -> int | None:
+    if capacity is not None and not 1 <= capacity <= 1_000_000:
+        raise InvalidInput("Capacity is between 1 and 1,000,000 places.", field="capacity")
+    return capacity
+
+
+def validate_stage(parent: Event | None, child_organizer_id: int, stage_order: int | None) -> None:
+    """A series is one level deep: a stage belongs to a parent of the same organizer."""
+    if parent is None:
+        if stage_order is not None:
+            raise InvalidInput("Only a stage of a series has a stage order.", field="stageOrder")
+        return
+    if parent.parent_id is not None:
+        raise InvalidInput("A stage cannot have stages of its own.", field="parentId")
+    if parent.organizer_id != child_organizer_id:
+        raise InvalidInput("A stage belongs to a series of the same organizer.", field="parentId")
+    if stage_order is None or not 1 <= stage_order <= 100:
+        raise InvalidInput("A stage needs an order from 1 to 100.", field="stageOrder")

@@ -9,12 +9,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import Protocol, Self
+from typing import BinaryIO, Protocol, Self
 
 from domain.accounts import Account, Organization, RefreshToken
+from domain.achievements import Achievement, AchievementStatus, AchievementTransition, Evidence
+from domain.analytics_ports import AnalyticsRepository
+from domain.events import Event, EventDirection, Registration
 from domain.guardians import Guardian, GuardianLink
+from domain.import_outcomes import Matches, RowOutcome
+from domain.imports import Identifier, ResultValues
 from domain.outbox import OutboxMessage
 from domain.participants import Participant
+from domain.privacy_ports import (
+    ConsentRepository,
+    GuardianLinkRepository,
+    IdentityRepository,
+    PrivacyRepository,
+)
+from domain.results import ImportBatch, ImportRow
 
 
 class Clock(Protocol):
@@ -77,6 +89,128 @@ class OutboxRepository(Protocol):
     def add(self, message: OutboxMessage) -> None: ...
 
 
+# --- Events, result imports, achievements (issue 4) -------------------------
+
+
+class BlobStore(Protocol):
+    """Where evidence files live (a local directory by default; object storage later)."""
+
+    async def put(self, key: str, data: BinaryIO) -> int:
+        """Store the stream under `key`; returns the number of bytes written."""
+        ...
+
+    async def read(self, key: str) -> bytes | None: ...
+
+    async def delete(self, key: str) -> None: ...
+
+
+class EventRepository(Protocol):
+    def add(self, event: Event) -> None: ...
+
+    async def get(self, event_id: int, *, lock: bool = False) -> Event | None: ...
+
+    async def replace_directions(self, event_id: int, links: Sequence[EventDirection]) -> None: ...
+
+    async def known_codes(self, table: str, codes: Sequence[str]) -> set[str]:
+        """Which of the codes exist in a reference table (`seasons`, `regions`, `directions`)."""
+        ...
+
+    async def registration(self, event_id: int, participant_id: int) -> Registration | None: ...
+
+    def add_registration(self, registration: Registration) -> None: ...
+
+    async def active_registrations(self, event_id: int) -> int: ...
+
+
+class ImportRepository(Protocol):
+    """Bulk paths of the import: one call per batch of rows, not per row."""
+
+    pipeline_depth: int
+    """How many chunk transactions may be open at once (2 where the database has
+    row locks and concurrent writers, 1 on SQLite)."""
+
+    def add_batch(self, batch: ImportBatch) -> None: ...
+
+    async def get_batch(self, batch_id: int) -> ImportBatch | None: ...
+
+    async def find_batch(self, event_id: int, sha256: str) -> ImportBatch | None:
+        """The latest batch of this exact file for the event, if any."""
+        ...
+
+    async def latest_batch(self, event_id: int) -> ImportBatch | None: ...
+
+    async def last_row_number(self, batch_id: int) -> int: ...
+
+    async def match(self, identifiers: Sequence[Identifier]) -> Matches: ...
+
+    async def resolved_before(self, row_keys: Sequence[str]) -> dict[str, int]:
+        """Row keys a moderator already resolved (in any batch), with the chosen participant."""
+        ...
+
+    async def seen_in_batch(
+        self, batch_id: int, participant_ids: Sequence[int], row_keys: Sequence[str]
+    ) -> tuple[dict[int, int], dict[str, int]]:
+        """Earlier rows of the batch by participant and by row key → their row numbers."""
+        ...
+
+    async def write_rows(
+        self, batch_id: int, event_id: int, outcomes: Sequence[RowOutcome], now: datetime
+    ) -> list[int]:
+        """Store the rows and upsert results of the applied ones; returns the
+        participants whose result was created or changed."""
+        ...
+
+    async def count_rows(self, batch_id: int, counts: dict[str, int]) -> int:
+        """Add to the batch's counters (`total_rows`, `applied_rows`, …); returns the total."""
+        ...
+
+    async def get_row(self, row_id: int) -> ImportRow | None: ...
+
+    async def apply_row(
+        self, row: ImportRow, event_id: int, values: ResultValues, now: datetime
+    ) -> bool:
+        """Upsert one row's result (a moderator's resolution); True when it changed."""
+        ...
+
+    async def open_rows_with_key(self, row_key: str, except_row_id: int) -> list[ImportRow]: ...
+
+    async def resolve_row(
+        self, row_id: int, participant_id: int, account_id: int, now: datetime
+    ) -> bool:
+        """UNMATCHED → APPLIED only if still unmatched (two moderators: one wins)."""
+        ...
+
+
+class AchievementRepository(Protocol):
+    def add(self, achievement: Achievement) -> None: ...
+
+    async def get(self, achievement_id: int) -> Achievement | None: ...
+
+    async def replace_directions(self, achievement_id: int, codes: Sequence[str]) -> None: ...
+
+    def add_evidence(self, evidence: Evidence) -> None: ...
+
+    async def evidence_count(self, achievement_id: int) -> int: ...
+
+    async def get_evidence(self, evidence_id: int) -> Evidence | None: ...
+
+    def add_transition(self, transition: AchievementTransition) -> None: ...
+
+    async def move(
+        self,
+        achievement_id: int,
+        *,
+        expected_version: int,
+        expected_status: AchievementStatus,
+        values: dict[str, object],
+    ) -> bool:
+        """Conditional update (`WHERE version = :v AND status = :s`); False when another
+        change got there first. Bumps the version."""
+        ...
+
+    async def result_id_for(self, participant_id: int, event_id: int) -> int | None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything added is committed together or not at all."""
 
@@ -97,6 +231,30 @@ class UnitOfWork(Protocol):
 
     @property
     def outbox(self) -> OutboxRepository: ...
+
+    @property
+    def analytics(self) -> AnalyticsRepository: ...
+
+    @property
+    def events(self) -> EventRepository: ...
+
+    @property
+    def imports(self) -> ImportRepository: ...
+
+    @property
+    def achievements(self) -> AchievementRepository: ...
+
+    @property
+    def consents(self) -> ConsentRepository: ...
+
+    @property
+    def guardian_links(self) -> GuardianLinkRepository: ...
+
+    @property
+    def identity(self) -> IdentityRepository: ...
+
+    @property
+    def privacy(self) -> PrivacyRepository: ...
 
     async def __aenter__(self) -> Self: ...
 

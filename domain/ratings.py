@@ -43,8 +43,10 @@ class RatingEntry:
     ranked: bool
     computed_at: datetime
     rank: int | None = None
-    percentile: Decimal | None = None
+    """Competition rank among ranked participants; None while unranked (the rank it
+    would have is derived on read, like the percentile)."""
     tier: Tier = Tier.NONE
+    contributions_digest: str | None = None
     id: int | None = None
 
 
@@ -64,8 +66,13 @@ class RatingContribution:
     result_id: int | None = None
     achievement_id: int | None = None
     place: int | None = None
+    ties: int | None = None
     field_size: int | None = None
     status: str | None = None
+    completion: str | None = None
+    basis: str | None = None
+    reason: str | None = None
+    """Why it does not count (SAME_EVENT, SAME_SERIES, BEYOND_BEST_N); None if counted."""
     id: int | None = None
 
 
@@ -86,3 +93,44 @@ class RatingEvent:
     old_tier: Tier | None = None
     new_tier: Tier | None = None
     cursor: int | None = None
+
+
+@dataclass(eq=False)
+class RatingBoard:
+    """One season × direction: the rules version in use and what readers validate
+    caches against (`version` grows with every write)."""
+
+    season_code: str
+    direction_code: str
+    rules_version: int
+    version: int
+    ranked_count: int
+    entry_count: int
+    head_cursor: int | None = None
+    last_batch_id: str | None = None
+    computed_at: datetime | None = None
+    frozen_at: datetime | None = None
+
+
+@dataclass(eq=False)
+class Diploma:
+    """Issued at season close to winners and prize-winners; revocable."""
+
+    number: str
+    season_code: str
+    direction_code: str
+    participant_id: int
+    tier: Tier
+    rank: int
+    points: Decimal
+    ranked_count: int
+    rules_version: int
+    issued_at: datetime
+    revoked_at: datetime | None = None
+    revoked_by_account_id: int | None = None
+    revocation_reason: str | None = None
+    id: int | None = None
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

@@ -81,6 +81,7 @@ class ImportBatch:
     unmatched_rows: int = 0
     invalid_rows: int = 0
     completed_at: datetime | None = None
+    failure_reason: str | None = None
     id: int | None = None
 
 
@@ -97,4 +98,5 @@ class ImportRow:
     result_id: int | None = None
     resolved_by_account_id: int | None = None
     resolved_at: datetime | None = None
+    row_key: str | None = None
     id: int | None = None

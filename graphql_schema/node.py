@@ -12,9 +12,16 @@ import strawberry
 from strawberry import relay
 
 from graphql_schema.accounts.types import OrganizationType, account_for, guardian_for
+from graphql_schema.achievements.types import achievement_for
+from graphql_schema.analytics.types import quality_flag_for
+from graphql_schema.consents.types import consent_for, document_for, history_for
 from graphql_schema.context import Context
 from graphql_schema.events.types import event_for
+from graphql_schema.guardians.types import link_for
+from graphql_schema.imports.types import batch_for, import_row_for
 from graphql_schema.participants.types import ParticipantType, participant_for
+from graphql_schema.privacy.types import access_entry_for
+from graphql_schema.ratings.types import rating_entry_for
 
 _Resolver = Callable[[Context, int], Awaitable[relay.Node | None]]
 
@@ -30,6 +37,16 @@ RESOLVERS: dict[str, _Resolver] = {
     "Account": account_for,
     "Guardian": guardian_for,
     "Organization": _organization,
+    "GuardianLink": link_for,
+    "Consent": consent_for,
+    "ConsentHistoryEntry": history_for,
+    "ConsentDocument": document_for,
+    "AccessLogEntry": access_entry_for,
+    "ImportBatch": batch_for,
+    "ImportRow": import_row_for,
+    "Achievement": achievement_for,
+    "QualityFlag": quality_flag_for,
+    "RatingEntry": rating_entry_for,
 }
 
 

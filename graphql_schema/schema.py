@@ -22,15 +22,43 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from domain.errors import ErrorCode
+from graphql_schema.access_log import AccessLogFlush
 from graphql_schema.accounts.mutations import AccountMutation
 from graphql_schema.accounts.types import AccountType, GuardianType, OrganizationType, account_for
+from graphql_schema.achievements.mutations import AchievementMutation
+from graphql_schema.achievements.queries import AchievementQuery
+from graphql_schema.achievements.types import AchievementType
+from graphql_schema.analytics.mutations import AnalyticsMutation
+from graphql_schema.analytics.queries import AnalyticsQuery
+from graphql_schema.analytics.types import KnowledgeTestType, QualityFlagType, QuestionnaireType
+from graphql_schema.consents.mutations import ConsentMutation
+from graphql_schema.consents.types import (
+    ConsentDocumentType,
+    ConsentHistoryEntryType,
+    ConsentType,
+)
 from graphql_schema.context import Context
 from graphql_schema.errors import CodedError, make_error_codes_extension
+from graphql_schema.events.mutations import EventMutation
 from graphql_schema.events.queries import EventQuery
 from graphql_schema.events.types import EventType
+from graphql_schema.guardians.mutations import GuardianMutation
+from graphql_schema.guardians.types import GuardianLinkType
+from graphql_schema.identity.mutations import IdentityMutation
+from graphql_schema.imports.mutations import ImportMutation
+from graphql_schema.imports.queries import ImportQuery
+from graphql_schema.imports.types import ImportBatchType, ImportRowType
 from graphql_schema.node import NodeQuery
 from graphql_schema.observability import OperationMetrics
+from graphql_schema.participants.mutations import ParticipantMutation
+from graphql_schema.participants.queries import ParticipantQuery
 from graphql_schema.participants.types import ParticipantType
+from graphql_schema.privacy.queries import PrivacyQuery
+from graphql_schema.privacy.types import AccessLogEntryType
+from graphql_schema.ratings.mutations import RatingMutation
+from graphql_schema.ratings.queries import RatingQuery
+from graphql_schema.ratings.stream import RatingEventsQuery, RatingSubscription
+from graphql_schema.ratings.types import RatingEntryType
 from graphql_schema.reference.queries import ReferenceQuery
 
 
@@ -42,12 +70,41 @@ class AccountQuery:
         return await account_for(info.context, account_id) if account_id is not None else None
 
 
-Query = merge_types("Query", (AccountQuery, NodeQuery, EventQuery, ReferenceQuery))
-Mutation = merge_types("Mutation", (AccountMutation,))
+Query = merge_types(
+    "Query",
+    (
+        AccountQuery,
+        NodeQuery,
+        EventQuery,
+        ReferenceQuery,
+        ImportQuery,
+        AchievementQuery,
+        AnalyticsQuery,
+        ParticipantQuery,
+        PrivacyQuery,
+        RatingQuery,
+        RatingEventsQuery,
+    ),
+)
+Mutation = merge_types(
+    "Mutation",
+    (
+        AccountMutation,
+        EventMutation,
+        ImportMutation,
+        AchievementMutation,
+        AnalyticsMutation,
+        ConsentMutation,
+        GuardianMutation,
+        ParticipantMutation,
+        IdentityMutation,
+        RatingMutation,
+    ),
+)
 
 
 @strawberry.type
-class Subscription:
+class HeartbeatSubscription:
     @strawberry.subscription(
         description="Server time every few seconds: lets a client check that its "
         "authenticated socket is alive end to end."
@@ -62,6 +119,9 @@ class Subscription:
         while True:
             yield info.context.services.clock.now()
             await asyncio.sleep(every_seconds)
+
+
+Subscription = merge_types("Subscription", (HeartbeatSubscription, RatingSubscription))
 
 
 @dataclass(frozen=True)
@@ -99,6 +159,7 @@ def build_schema(limits: SchemaLimits | None = None) -> strawberry.Schema:
         _limit(QueryDepthLimiter, max_depth=limits.max_depth),
         _limit(MaxAliasesLimiter, max_alias_count=limits.max_aliases),
         make_error_codes_extension(mask=limits.mask_errors),
+        AccessLogFlush,  # last: exits first, so a failed log write still gets its code
     ]
     if not limits.introspection:
         extensions.append(_limit(AddValidationRules, validation_rules=[NoIntrospection]))
@@ -106,7 +167,25 @@ def build_schema(limits: SchemaLimits | None = None) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        types=[ParticipantType, EventType, AccountType, GuardianType, OrganizationType],
+        types=[
+            ParticipantType,
+            QuestionnaireType,
+            KnowledgeTestType,
+            QualityFlagType,
+            EventType,
+            AccountType,
+            GuardianType,
+            OrganizationType,
+            ImportBatchType,
+            ImportRowType,
+            AchievementType,
+            GuardianLinkType,
+            ConsentType,
+            ConsentHistoryEntryType,
+            ConsentDocumentType,
+            AccessLogEntryType,
+            RatingEntryType,
+        ],
         extensions=extensions,
         config=StrawberryConfig(
             relay_max_results=100, disable_field_suggestions=not limits.suggestions

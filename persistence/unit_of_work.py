@@ -9,6 +9,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.errors import Conflict
+from persistence.analytics_repository import SqlAlchemyAnalyticsRepository
+from persistence.erasure import SqlAlchemyPrivacyRepository
+from persistence.imports import import_repository
+from persistence.privacy_repositories import (
+    SqlAlchemyConsentRepository,
+    SqlAlchemyGuardianLinkRepository,
+    SqlAlchemyIdentityRepository,
+)
 from persistence.repositories import (
     SqlAlchemyAccountRepository,
     SqlAlchemyGuardianRepository,
@@ -16,6 +24,10 @@ from persistence.repositories import (
     SqlAlchemyOutboxRepository,
     SqlAlchemyParticipantRepository,
     SqlAlchemyRefreshTokenRepository,
+)
+from persistence.repositories_aggregator import (
+    SqlAlchemyAchievementRepository,
+    SqlAlchemyEventRepository,
 )
 
 
@@ -41,6 +53,14 @@ class SqlAlchemyUnitOfWork:
         self.guardians = SqlAlchemyGuardianRepository(self.session)
         self.refresh_tokens = SqlAlchemyRefreshTokenRepository(self.session)
         self.outbox = SqlAlchemyOutboxRepository(self.session)
+        self.analytics = SqlAlchemyAnalyticsRepository(self.session)
+        self.events = SqlAlchemyEventRepository(self.session)
+        self.imports = import_repository(self.session)
+        self.achievements = SqlAlchemyAchievementRepository(self.session)
+        self.consents = SqlAlchemyConsentRepository(self.session)
+        self.guardian_links = SqlAlchemyGuardianLinkRepository(self.session)
+        self.identity = SqlAlchemyIdentityRepository(self.session)
+        self.privacy = SqlAlchemyPrivacyRepository(self.session)
         return self
 
     async def __aexit__(

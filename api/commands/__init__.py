@@ -4,6 +4,15 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from api.commands import accounts, demo, quality, server
+from api.commands import accounts, analytics, demo, imports, privacy, quality, ratings, server
 
-COMMAND_MODULES: list[ModuleType] = [server, accounts, demo, quality]
+COMMAND_MODULES: list[ModuleType] = [
+    server,
+    accounts,
+    demo,
+    quality,
+    imports,
+    analytics,
+    privacy,
+    ratings,
+]

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Annotated
+
 import strawberry
 from strawberry import relay
 
 from domain.accounts import Account, Organization, OrganizationKind, Role
-from domain.guardians import Guardian
+from domain.guardians import Guardian, GuardianLinkStatus
+from domain.policy import can_reach, relation_to_guardian
 from graphql_schema.context import Context
 from graphql_schema.errors import UserError
 from graphql_schema.participants.types import ParticipantType, view_of
+from graphql_schema.permissions import Access, access_for
 from persistence.queries.people import account_with_people
+
+if TYPE_CHECKING:
+    from graphql_schema.guardians.types import GuardianLinkType
+
+_Link = Annotated["GuardianLinkType", strawberry.lazy("graphql_schema.guardians.types")]
+LIVE_LINKS = frozenset({GuardianLinkStatus.PENDING, GuardianLinkStatus.CONFIRMED})
 
 RoleEnum = strawberry.enum(Role, name="Role")
 OrganizationKindEnum = strawberry.enum(OrganizationKind, name="OrganizationKind")
@@ -42,23 +52,37 @@ class OrganizationType(relay.Node):
 @strawberry.type(name="Guardian", description="A legal representative of participants.")
 class GuardianType(relay.Node):
     id: relay.NodeID[int]
-    last_name: str
-    first_name: str
-    middle_name: str | None
-    email: str | None
-    phone: str | None
+    row: strawberry.Private[Guardian]
+    access: strawberry.Private[Access]
 
-    @classmethod
-    def from_domain(cls, guardian: Guardian) -> GuardianType:
-        assert guardian.id is not None
-        return cls(
-            id=guardian.id,
-            last_name=guardian.last_name,
-            first_name=guardian.first_name,
-            middle_name=guardian.middle_name,
-            email=guardian.email,
-            phone=guardian.phone,
-        )
+    @strawberry.field
+    def last_name(self, info: strawberry.Info[Context, None]) -> str:
+        return self.access.check(info.context, "lastName", self.row.last_name)
+
+    @strawberry.field
+    def first_name(self, info: strawberry.Info[Context, None]) -> str:
+        return self.access.check(info.context, "firstName", self.row.first_name)
+
+    @strawberry.field
+    def middle_name(self, info: strawberry.Info[Context, None]) -> str | None:
+        return self.access.check(info.context, "middleName", self.row.middle_name)
+
+    @strawberry.field(description="To the guardian itself and to staff.")
+    def email(self, info: strawberry.Info[Context, None]) -> str | None:
+        return self.access.check(info.context, "email", self.row.email)
+
+    @strawberry.field(description="To the guardian itself and to staff.")
+    def phone(self, info: strawberry.Info[Context, None]) -> str | None:
+        return self.access.check(info.context, "phone", self.row.phone)
+
+    @strawberry.field(description="Links to participants in every status (the guardian, staff).")
+    async def links(self, info: strawberry.Info[Context, None]) -> list[_Link] | None:
+        from graphql_schema.guardians.types import link_view
+
+        self.access.check(info.context, "links", None)
+        rows = await info.context.privacy.links_of_guardian.load(self.id)
+        views = [await link_view(info.context, row) for row in rows]
+        return [v for v in views if v is not None]
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -72,12 +96,24 @@ class GuardianType(relay.Node):
 
 
 async def guardian_for(context: Context, guardian_id: int) -> GuardianType | None:
-    """A guardian's data: to the guardian and to staff; to anyone else it does not exist."""
+    """A guardian's data: to the guardian, to staff, and (names only) to the
+    participants linked to it; to anyone else it does not exist."""
     viewer = context.viewer
-    if not (viewer.is_staff or viewer.guardian_id == guardian_id):
+    linked = False
+    if viewer.participant_id is not None:
+        links = await context.privacy.links_of_participant.load(viewer.participant_id)
+        linked = any(
+            link.guardian_id == guardian_id and GuardianLinkStatus(link.status) in LIVE_LINKS
+            for link in links
+        )
+    relation = relation_to_guardian(viewer, guardian_id, linked=linked)
+    if not can_reach("Guardian", relation):
         return None
     row = await context.loaders.guardian.load(guardian_id)
-    return GuardianType.from_domain(row) if row else None
+    if row is None or row.id is None:
+        return None
+    # The access log is about participants; a guardian's own record is not logged.
+    return GuardianType(id=row.id, row=row, access=access_for(context, "Guardian", 0, relation))
 
 
 @strawberry.type(name="Account", description="The signed-in login and the person behind it.")

@@ -9,11 +9,18 @@ import strawberry
 from strawberry import relay
 
 from domain.accounts import Role
+from domain.errors import DomainError
 from domain.events import Event, EventKind, EventLevel, EventStatus, ParticipationMode
-from domain.policy import Viewer
+from domain.policy import Viewer, can_see_event_results
 from graphql_schema.accounts.types import OrganizationType
 from graphql_schema.context import Context
+from graphql_schema.errors import CodedError, forbidden
+from graphql_schema.events.results import ResultType
+from graphql_schema.pagination import Connection, connection_from_page
 from graphql_schema.reference.types import DirectionType, RegionType, SeasonType
+from persistence.queries import events as event_queries
+from persistence.queries import imports as import_queries
+from persistence.queries.pages import page_request
 
 EventKindEnum = strawberry.enum(EventKind, name="EventKind")
 EventLevelEnum = strawberry.enum(EventLevel, name="EventLevel")
@@ -92,6 +99,34 @@ class EventType(relay.Node):
     async def stages(self, info: strawberry.Info[Context, None]) -> list[EventType]:
         rows = await info.context.loaders.event_stages.load(self.id)
         return [EventType.from_domain(r) for r in rows if can_see_event(info.context.viewer, r)]
+
+    @strawberry.field(description="Active registrations.")
+    async def registered_count(self, info: strawberry.Info[Context, None]) -> int:
+        return await info.context.loaders.registration_count.load(self.id)
+
+    @strawberry.field(description="Whether the signed-in student is registered; null for others.")
+    async def viewer_registered(self, info: strawberry.Info[Context, None]) -> bool | None:
+        participant_id = info.context.viewer.participant_id
+        if participant_id is None:
+            return None
+        return await info.context.read(
+            lambda s: event_queries.active_registration(s, self.id, participant_id)
+        )
+
+    @strawberry.field(
+        description="Results of the event: to its organizer and staff (FORBIDDEN otherwise)."
+    )
+    async def results(
+        self, info: strawberry.Info[Context, None], first: int | None = 20, after: str | None = None
+    ) -> Connection[ResultType] | None:
+        if not can_see_event_results(info.context.viewer, self.row.organizer_id):
+            raise forbidden("results")
+        try:
+            page = page_request(first, after, arity=1)
+        except DomainError as error:
+            raise CodedError(error.message, error.code) from error
+        found = await info.context.read(lambda s: import_queries.event_results(s, self.id, page))
+        return connection_from_page(found, ResultType.from_domain)
 
     @classmethod
     def from_domain(cls, event: Event) -> EventType:

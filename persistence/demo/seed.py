@@ -24,6 +24,7 @@ from domain.guardians import GuardianLinkStatus, GuardianRelation
 from domain.participants import ParticipantStatus
 from domain.reference import season_for
 from domain.results import ResultStatus
+from persistence.demo.analytics import seed_analytics
 from persistence.demo.catalog import EventDraft, make_events, make_results
 from persistence.demo.people import PersonDraft, make_person, region_weights
 from persistence.tables import accounts as ta
@@ -151,6 +152,11 @@ class _Seeder:
         event_ids = await self._events(drafts)
         await self._results(event_ids)
         await self._achievements(event_ids)
+        analytics = await seed_analytics(
+            s, _insert, self.participant_ids, regions, current, self.now, self.plan.seed
+        )
+        for name, rows in analytics.items():
+            self._count(name, rows)
 
     async def _organizations(self) -> dict[str, int]:
         names = [

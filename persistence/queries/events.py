@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.events import Event, EventDirection, EventKind, EventLevel, EventStatus
 from persistence.queries.pages import Page, PageRequest, encode_cursor
-from persistence.tables.events import event_directions, events
+from persistence.tables.events import event_directions, events, registrations
 
 
 @dataclass(frozen=True)
@@ -117,3 +117,26 @@ async def stages_of_events(
         if row.parent_id is not None:
             grouped[row.parent_id].append(row)
     return grouped
+
+
+async def registration_counts(session: AsyncSession, event_ids: Sequence[int]) -> dict[int, int]:
+    """Active (not cancelled) registrations per event."""
+    rows = await session.execute(
+        sa.select(registrations.c.event_id, sa.func.count())
+        .where(registrations.c.event_id.in_(event_ids), registrations.c.cancelled_at.is_(None))
+        .group_by(registrations.c.event_id)
+    )
+    counts = dict.fromkeys(event_ids, 0)
+    counts.update({event_id: int(n) for event_id, n in rows})
+    return counts
+
+
+async def active_registration(session: AsyncSession, event_id: int, participant_id: int) -> bool:
+    value = await session.scalar(
+        sa.select(registrations.c.id).where(
+            registrations.c.event_id == event_id,
+            registrations.c.participant_id == participant_id,
+            registrations.c.cancelled_at.is_(None),
+        )
+    )
+    return value is not None

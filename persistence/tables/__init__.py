@@ -7,9 +7,11 @@ the models-vs-migrations test rely on.
 from persistence.tables import (  # noqa: F401  (registration side effect)
     accounts,
     achievements,
+    analytics,
     audit,
     consents,
     events,
+    identity,
     people,
     ratings,
     reference,

@@ -27,6 +27,7 @@ achievements = sa.Table(
     sa.Column("decided_at", UtcDateTime, nullable=True),
     sa.Column("decision_comment", sa.Text, nullable=True),
     sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("result_id", Id, sa.ForeignKey("results.id"), nullable=True),
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("updated_at", UtcDateTime, nullable=False),
     sa.Index("ix_achievements_status_submitted", "status", "submitted_at"),
@@ -65,3 +66,22 @@ evidence = sa.Table(
     sa.Column("deleted_at", UtcDateTime, nullable=True),
     sa.Column("created_at", UtcDateTime, nullable=False),
 )
+
+achievement_transitions = sa.Table(
+    "achievement_transitions",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column(
+        "achievement_id",
+        Id,
+        sa.ForeignKey("achievements.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    enum_column(AchievementStatus, name="from_status", nullable=False),
+    enum_column(AchievementStatus, name="to_status", nullable=False),
+    sa.Column("actor_account_id", Id, sa.ForeignKey("accounts.id"), nullable=False),
+    sa.Column("comment", sa.Text, nullable=True),
+    sa.Column("at", UtcDateTime, nullable=False),
+    sa.Index("ix_achievement_transitions_achievement_at", "achievement_id", "at"),
+)
+"""Every step of the workflow with who, when and the comment: the decision history."""

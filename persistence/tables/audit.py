@@ -26,5 +26,9 @@ outbox = sa.Table(
     sa.Column("payload", Json, nullable=False),
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("published_at", UtcDateTime, nullable=True),
+    # The writing transaction's id on PostgreSQL (migration 0006 sets the default):
+    # consumers read by transaction horizon, so a message committed late behind a
+    # higher id is never skipped. NULL on SQLite, whose writers commit in id order.
+    sa.Column("txid", sa.BigInteger, sa.FetchedValue(), nullable=True, index=True),
     sa.Index("ix_outbox_unpublished", "published_at", "id"),
 )

@@ -46,7 +46,17 @@ consents = sa.Table(
     sa.Column("revoked_by_account_id", Id, sa.ForeignKey("accounts.id"), nullable=True),
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Index("ix_consents_participant_purpose", "participant_id", "purpose", "status"),
+    sa.Index(
+        "uq_consents_live_purpose",
+        "participant_id",
+        "purpose",
+        unique=True,
+        postgresql_where=sa.text("status IN ('PENDING', 'ACTIVE')"),
+        sqlite_where=sa.text("status IN ('PENDING', 'ACTIVE')"),
+    ),
 )
+"""At most one live (PENDING or ACTIVE) record per participant and purpose: two
+concurrent grants cannot both take effect."""
 
 consent_history = sa.Table(
     "consent_history",

@@ -12,6 +12,7 @@ from domain.results import (
     ResultStatus,
 )
 from persistence.tables.metadata import metadata
+from persistence.tables.people import participants
 from persistence.tables.types import Id, Json, UtcDateTime, enum_column
 
 events = sa.Table(
@@ -70,12 +71,14 @@ import_batches = sa.Table(
     enum_column(ImportFormat, name="format", nullable=False),
     sa.Column("sha256", sa.String(64), nullable=False),
     enum_column(ImportBatchStatus, name="status", nullable=False),
+    sa.Column("failure_reason", sa.Text, nullable=True),
     sa.Column("total_rows", sa.Integer, nullable=False),
     sa.Column("applied_rows", sa.Integer, nullable=False),
     sa.Column("unmatched_rows", sa.Integer, nullable=False),
     sa.Column("invalid_rows", sa.Integer, nullable=False),
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("completed_at", UtcDateTime, nullable=True),
+    sa.Index("ix_import_batches_event_sha256", "event_id", "sha256"),
 )
 
 import_rows = sa.Table(
@@ -87,6 +90,7 @@ import_rows = sa.Table(
     ),
     sa.Column("row_number", sa.Integer, nullable=False),
     sa.Column("row_hash", sa.String(64), nullable=False),
+    sa.Column("row_key", sa.String(64), nullable=True, index=True),
     enum_column(ImportRowState, name="state", nullable=False),
     sa.Column("raw", Json, nullable=False),
     sa.Column("reason", sa.Text, nullable=True),
@@ -97,6 +101,7 @@ import_rows = sa.Table(
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.UniqueConstraint("batch_id", "row_number"),
     sa.Index("ix_import_rows_state", "state"),
+    sa.Index("ix_import_rows_batch_participant", "batch_id", "participant_id"),
 )
 
 results = sa.Table(
@@ -118,3 +123,14 @@ results = sa.Table(
     sa.UniqueConstraint("event_id", "participant_id"),
     sa.CheckConstraint("place IS NULL OR place >= 1", name="place_positive"),
 )
+
+# Matching imported rows to participants (issue 4). The name key is a PostgreSQL
+# function created by migration 0004 (lower case, ё→е, spaces collapsed), so the
+# import joins on an index instead of normalising 250,000 names per batch. SQLite,
+# the embedded default, narrows by birth date (its own index) and compares keys in Python.
+participant_name_key_index = sa.Index(
+    "ix_participants_name_key",
+    sa.func.talent_name_key(participants.c.last_name),
+    participants.c.birth_date,
+).ddl_if(dialect="postgresql")
+participant_birth_date_index = sa.Index("ix_participants_birth_date", participants.c.birth_date)

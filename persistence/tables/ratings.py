@@ -1,4 +1,12 @@
-"""Rating rules, entries, contributions and rating events (a growing cursor)."""
+"""Rating rules, boards, entries, contributions, rating events and diplomas.
+
+Entries, contributions and events are derived data that a recomputation
+rewrites in bulk (COPY on PostgreSQL), so they carry no foreign keys (migration
+0006 dropped them): a per-row key check would dominate a full recompute of
+millions of rows, and nothing ever deletes the rows they point to. The board row
+is the lock that serialises every writer of one season × direction, which is what
+keeps the event cursor in commit order within a board.
+"""
 
 import sqlalchemy as sa
 
@@ -16,48 +24,64 @@ rating_rules = sa.Table(
     sa.Column("published_by_account_id", Id, sa.ForeignKey("accounts.id"), nullable=True),
 )
 
+rating_boards = sa.Table(
+    "rating_boards",
+    metadata,
+    sa.Column("season_code", sa.String(7), sa.ForeignKey("seasons.code"), primary_key=True),
+    sa.Column("direction_code", sa.String(64), sa.ForeignKey("directions.code"), primary_key=True),
+    sa.Column("rules_version", sa.Integer, nullable=False),
+    sa.Column("version", sa.BigInteger, nullable=False),
+    sa.Column("ranked_count", sa.Integer, nullable=False),
+    sa.Column("entry_count", sa.Integer, nullable=False),
+    sa.Column("head_cursor", sa.BigInteger, nullable=True),
+    sa.Column("last_batch_id", sa.String(32), nullable=True),
+    sa.Column("computed_at", UtcDateTime, nullable=True),
+    sa.Column("frozen_at", UtcDateTime, nullable=True),
+)
+"""One row per season × direction: rules version in use, a version bumped by every
+write (cache validation), the ranked count, the stream head, and the freeze."""
+
 rating_entries = sa.Table(
     "rating_entries",
     metadata,
     sa.Column("id", Id, primary_key=True, autoincrement=True),
-    sa.Column("season_code", sa.String(7), sa.ForeignKey("seasons.code"), nullable=False),
-    sa.Column("direction_code", sa.String(64), sa.ForeignKey("directions.code"), nullable=False),
-    sa.Column("participant_id", Id, sa.ForeignKey("participants.id"), nullable=False, index=True),
+    sa.Column("season_code", sa.String(7), nullable=False),
+    sa.Column("direction_code", sa.String(64), nullable=False),
+    sa.Column("participant_id", Id, nullable=False, index=True),
     sa.Column("rules_version", sa.Integer, nullable=False),
     sa.Column("points", sa.Numeric(12, 2), nullable=False),
     sa.Column("ranked", sa.Boolean, nullable=False),
     sa.Column("rank", sa.Integer, nullable=True),
-    sa.Column("percentile", points(), nullable=True),
     enum_column(Tier, name="tier", nullable=False),
+    sa.Column("contributions_digest", sa.String(32), nullable=True),
     sa.Column("computed_at", UtcDateTime, nullable=False),
     sa.UniqueConstraint("season_code", "direction_code", "participant_id"),
     sa.Index("ix_rating_entries_board", "season_code", "direction_code", "ranked", "rank"),
+    sa.Index("ix_rating_entries_board_points", "season_code", "direction_code", "ranked", "points"),
 )
 
 rating_contributions = sa.Table(
     "rating_contributions",
     metadata,
     sa.Column("id", Id, primary_key=True, autoincrement=True),
-    sa.Column(
-        "entry_id",
-        Id,
-        sa.ForeignKey("rating_entries.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
-    sa.Column("event_id", Id, sa.ForeignKey("events.id"), nullable=True),
-    sa.Column("result_id", Id, sa.ForeignKey("results.id"), nullable=True),
-    sa.Column("achievement_id", Id, sa.ForeignKey("achievements.id"), nullable=True),
+    sa.Column("entry_id", Id, nullable=False, index=True),
+    sa.Column("event_id", Id, nullable=True),
+    sa.Column("result_id", Id, nullable=True),
+    sa.Column("achievement_id", Id, nullable=True),
     sa.Column("level", sa.String(32), nullable=False),
     sa.Column("place", sa.Integer, nullable=True),
+    sa.Column("ties", sa.Integer, nullable=True),
     sa.Column("field_size", sa.Integer, nullable=True),
     sa.Column("status", sa.String(32), nullable=True),
+    sa.Column("completion", sa.String(16), nullable=True),
+    sa.Column("basis", sa.String(16), nullable=True),
     sa.Column("level_weight", points(), nullable=False),
     sa.Column("result_factor", points(), nullable=False),
     sa.Column("field_factor", points(), nullable=False),
     sa.Column("relevance", points(), nullable=False),
     sa.Column("points", sa.Numeric(12, 2), nullable=False),
     sa.Column("counted", sa.Boolean, nullable=False),
+    sa.Column("reason", sa.String(16), nullable=True),
 )
 
 rating_events = sa.Table(
@@ -68,7 +92,7 @@ rating_events = sa.Table(
     sa.Column("season_code", sa.String(7), nullable=False),
     sa.Column("direction_code", sa.String(64), nullable=False),
     enum_column(RatingEventKind, name="kind", nullable=False),
-    sa.Column("participant_id", Id, sa.ForeignKey("participants.id"), nullable=True),
+    sa.Column("participant_id", Id, nullable=True),
     sa.Column("old_points", sa.Numeric(12, 2), nullable=True),
     sa.Column("new_points", sa.Numeric(12, 2), nullable=True),
     sa.Column("old_rank", sa.Integer, nullable=True),
@@ -77,4 +101,35 @@ rating_events = sa.Table(
     enum_column(Tier, name="new_tier", nullable=True),
     sa.Column("created_at", UtcDateTime, nullable=False, index=True),
     sa.Index("ix_rating_events_stream", "season_code", "direction_code", "cursor"),
+)
+
+stream_positions = sa.Table(
+    "stream_positions",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("position", sa.BigInteger, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+)
+"""Named positions of readers of a stream: the rating consumer's place in the
+outbox (its own row, so other outbox consumers are unaffected) and the retention
+horizon of rating events (the highest cursor purged)."""
+
+diplomas = sa.Table(
+    "diplomas",
+    metadata,
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("number", sa.String(40), nullable=False, unique=True),
+    sa.Column("season_code", sa.String(7), sa.ForeignKey("seasons.code"), nullable=False),
+    sa.Column("direction_code", sa.String(64), sa.ForeignKey("directions.code"), nullable=False),
+    sa.Column("participant_id", Id, sa.ForeignKey("participants.id"), nullable=False, index=True),
+    enum_column(Tier, name="tier", nullable=False),
+    sa.Column("rank", sa.Integer, nullable=False),
+    sa.Column("points", sa.Numeric(12, 2), nullable=False),
+    sa.Column("ranked_count", sa.Integer, nullable=False),
+    sa.Column("rules_version", sa.Integer, nullable=False),
+    sa.Column("issued_at", UtcDateTime, nullable=False),
+    sa.Column("revoked_at", UtcDateTime, nullable=True),
+    sa.Column("revoked_by_account_id", Id, sa.ForeignKey("accounts.id"), nullable=True),
+    sa.Column("revocation_reason", sa.Text, nullable=True),
+    sa.UniqueConstraint("season_code", "direction_code", "participant_id"),
 )

@@ -188,7 +188,9 @@ async def test_me_without_token_is_null(client: GraphQLClient) -> None:
     assert (await client.query(ME)).ok() == {"me": None}
 
 
-async def test_concurrent_registrations_of_one_email_give_one_account(client: GraphQLClient) -> None:
+async def test_concurrent_registrations_of_one_email_give_one_account(
+    client: GraphQLClient,
+) -> None:
     import asyncio
 
     email = unique_email("race")

@@ -69,3 +69,11 @@ def test_models_match_migrations_on_sqlite(tmp_path: Path) -> None:
 )
 def test_reference_data_files_load(loader, minimum) -> None:  # type: ignore[no-untyped-def]
     assert len(loader()) >= minimum
+
+
+def test_the_migration_graph_has_a_single_head() -> None:
+    from alembic.script import ScriptDirectory
+
+    from api.readiness import alembic_config
+
+    assert len(ScriptDirectory.from_config(alembic_config()).get_heads()) == 1

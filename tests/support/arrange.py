@@ -126,3 +126,55 @@ async def guardian_link(
                 }
             ],
         )
+
+
+# --- issue 4: participants to match imported rows against -----------------
+
+
+async def participants(
+    sessions: async_sessionmaker[AsyncSession], people: list[dict[str, Any]]
+) -> list[int]:
+    """Insert REGISTERED participants (no accounts) with the given personal fields."""
+    rows = [
+        {
+            "nickname": f"p_{uuid.uuid4().hex[:10]}",
+            "status": ParticipantStatus.REGISTERED,
+            "created_at": NOW,
+            "updated_at": NOW,
+            **person,
+        }
+        for person in people
+    ]
+    keys = {key for row in rows for key in row}
+    rows = [{key: row.get(key) for key in keys} for row in rows]
+    async with sessions() as s, s.begin():
+        result = await s.execute(
+            sa.insert(tp.participants).returning(
+                tp.participants.c.id, sort_by_parameter_order=True
+            ),
+            rows,
+        )
+        return list(result.scalars())
+
+
+# --- issue 6: ratings --------------------------------------------------------
+
+
+async def fresh_season(sessions: async_sessionmaker[AsyncSession]) -> str:
+    """A season of its own (long past, so achievements can be dated in it), so a
+    test's boards hold only its data."""
+    from persistence.tables.reference import seasons
+
+    for _ in range(50):
+        year = 1900 + int(uuid.uuid4().int % 120)
+        code = f"{year}/{(year + 1) % 100:02d}"
+        async with sessions() as s, s.begin():
+            taken = await s.scalar(sa.select(seasons.c.code).where(seasons.c.code == code))
+            if taken is None:
+                await s.execute(
+                    sa.insert(seasons).values(
+                        code=code, starts_on=date(year, 9, 1), ends_on=date(year + 1, 8, 31)
+                    )
+                )
+                return code
+    raise RuntimeError("no free season code")

@@ -1,0 +1,285 @@
+"""A response cache for leaderboard pages, in front of the GraphQL endpoint.
+
+Per-field execution of a 100-row page costs more than everything else together,
+so whole responses are cached per process, keyed by the viewer's class (the
+public; one university; staff; any other signed-in account on its own), the
+query text, its variables and operation name. Correctness comes first, so every
+hit is checked against current data before it is served:
+
+- the viewer is authenticated anew (a deactivated account stops at once);
+- the validity token (every board's version, and whether an outbox message —
+  a consent change, a verification, an erasure, a moderation decision — was
+  committed since the page was built) must be unchanged;
+- the earliest expiry of a consent the page relied on must not have passed;
+- reads of personal data by logged viewers are written to the access log again,
+  as if the page had been built (the data is withheld if that write fails).
+
+Only POSTed queries whose root fields are all `leaderboard` are cached, and only
+error-free answers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from graphql import OperationDefinitionNode, OperationType, parse
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.graphql_view import bearer_token
+from api.middleware import graphql_error_body
+from domain.accounts import Role
+from domain.errors import Unauthenticated
+from domain.policy import ANONYMOUS, Viewer, is_logged
+from graphql_schema.context import Services
+from graphql_schema.ratings.services import HINTS_KEY, CacheHints
+from persistence.queries.privacy import write_access_log
+from persistence.queries.rating_cache import Token, current_token, still_valid
+
+log = logging.getLogger("talent.cache")
+CACHEABLE_ROOTS = frozenset({"leaderboard", "__typename"})
+
+
+@lru_cache(maxsize=512)
+def cacheable_operation(query: str, operation_name: str | None) -> str | None:
+    """`query Name (roots)` if the chosen operation is a query of leaderboards only."""
+    try:
+        document = parse(query, no_location=True, max_tokens=5000)
+    except Exception:
+        return None
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name is not None:
+        operations = [o for o in operations if o.name and o.name.value == operation_name]
+    if len(operations) != 1 or len(document.definitions) != 1:
+        return None  # fragments or several operations: not worth the risk
+    operation = operations[0]
+    if operation.operation is not OperationType.QUERY:
+        return None
+    roots = [getattr(s, "name", None) for s in operation.selection_set.selections]
+    names = [r.value for r in roots if r is not None]
+    if len(names) != len(roots) or not set(names) <= CACHEABLE_ROOTS or "leaderboard" not in names:
+        return None
+    return f"query {operation_name or '-'} ({', '.join(names)})"
+
+
+@dataclass
+class Entry:
+    token: Token
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    valid_until: float | None
+    reads: dict[int, set[str]] = field(default_factory=dict)
+    operation: str = ""
+
+
+def viewer_class(viewer: Viewer) -> str:
+    if viewer.account_id is None:
+        return "public"
+    if viewer.role is Role.UNIVERSITY:
+        return f"university:{viewer.organization_id}"
+    if viewer.role in (Role.MODERATOR, Role.ADMIN):
+        return "staff"
+    return f"account:{viewer.account_id}"
+
+
+class LeaderboardCache:
+    def __init__(
+        self,
+        app: ASGIApp,
+        services: Services,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        size: int,
+    ) -> None:
+        self.app = app
+        self.services = services
+        self.sessions = sessions
+        self.size = size
+        self.entries: OrderedDict[tuple[str, ...], Entry] = OrderedDict()
+        self.hits = 0
+        self.misses = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.size == 0 or scope["type"] != "http" or scope.get("method") != "POST":
+            await self.app(scope, receive, send)
+            return
+        body = await _read_body(receive)
+        replay = _replayer(body, receive)
+        request = _json(body) if _is_json(scope) else None
+        operation = None
+        if request is not None and isinstance(request.get("query"), str):
+            name = request.get("operationName")
+            operation = cacheable_operation(
+                request["query"], name if isinstance(name, str) else None
+            )
+        if request is None or operation is None:
+            await self.app(scope, replay, send)
+            return
+        viewer = await self._viewer(scope)
+        if viewer is None:
+            await self.app(scope, replay, send)  # the endpoint answers the bad token
+            return
+        key = (
+            viewer_class(viewer),
+            hashlib.sha256(request["query"].encode()).hexdigest(),
+            json.dumps(request.get("variables") or {}, sort_keys=True, default=str),
+            str(request.get("operationName")),
+        )
+        async with self.sessions() as session:
+            entry = self.entries.get(key)
+            if entry is not None and self._fresh(entry) and await still_valid(session, entry.token):
+                self.entries.move_to_end(key)
+                await self._serve(scope, send, viewer, entry)
+                return
+            token = await current_token(session)
+        await self._build(scope, replay, send, key, token, viewer, operation)
+
+    def _fresh(self, entry: Entry) -> bool:
+        return entry.valid_until is None or time.time() < entry.valid_until
+
+    async def _viewer(self, scope: Scope) -> Viewer | None:
+        headers = dict(scope.get("headers") or [])
+        raw = headers.get(b"authorization")
+        token = bearer_token(raw.decode("latin-1")) if raw is not None else None
+        if token is None:
+            return ANONYMOUS
+        if not token:
+            return None
+        try:
+            return await self.services.authenticate(token)
+        except Unauthenticated:
+            return None
+
+    async def _serve(self, scope: Scope, send: Send, viewer: Viewer, entry: Entry) -> None:
+        self.hits += 1
+        body = entry.body
+        if entry.reads and is_logged(viewer) and viewer.account_id is not None:
+            try:
+                await self._log_reads(scope, viewer, entry)
+            except Exception:
+                log.exception("access log write failed: the cached response is withheld")
+                body = graphql_error_body(
+                    "The read could not be recorded in the access log; try again.",
+                    "INTERNAL_SERVER_ERROR",
+                )
+        await send(
+            {
+                "type": "http.response.start",
+                "status": entry.status,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"x-talent-cache", b"hit"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+    async def _log_reads(self, scope: Scope, viewer: Viewer, entry: Entry) -> None:
+        request_id = str(scope.get("state", {}).get("request_id", ""))[:64] or None
+        now = self.services.clock.now()
+        rows = [
+            {
+                "viewer_account_id": viewer.account_id,
+                "participant_id": participant_id,
+                "fields": sorted(fields),
+                "operation": entry.operation[:200],
+                "request_id": request_id,
+                "at": now,
+            }
+            for participant_id, fields in sorted(entry.reads.items())
+        ]
+        async with self.sessions() as session, session.begin():
+            await write_access_log(session, rows)
+
+    async def _build(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        key: tuple[str, ...],
+        token: Token,
+        viewer: Viewer,
+        operation: str,
+    ) -> None:
+        self.misses += 1
+        hints = CacheHints()
+        scope.setdefault("state", {})[HINTS_KEY] = hints
+        captured: dict[str, Any] = {"body": b""}
+
+        async def capture(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                captured["start"] = message
+            elif message["type"] == "http.response.body":
+                captured["body"] += message.get("body", b"")
+            await send(message)
+
+        await self.app(scope, receive, capture)
+        start = captured.get("start")
+        if start is None or start["status"] != 200 or not hints.cacheable or not hints.boards:
+            return
+        answer = _json(captured["body"])
+        if answer is None or answer.get("errors"):
+            return
+        headers = [(k, v) for k, v in start.get("headers", []) if k.lower() == b"content-type"]
+        self.entries[key] = Entry(
+            token=token,
+            status=200,
+            headers=headers,
+            body=captured["body"],
+            valid_until=hints.valid_until,
+            reads=hints.recorder.copied,
+            operation=operation,
+        )
+        self.entries.move_to_end(key)
+        while len(self.entries) > self.size:
+            self.entries.popitem(last=False)
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            break
+    return b"".join(chunks)
+
+
+def _replayer(body: bytes, original: Receive) -> Receive:
+    """The body already read, then the client's own channel (for a disconnect)."""
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await original()
+
+    return receive
+
+
+def _is_json(scope: Scope) -> bool:
+    for name, value in scope.get("headers") or []:
+        if name == b"content-type":
+            return value.split(b";")[0].strip().lower() == b"application/json"
+    return False
+
+
+def _json(body: bytes) -> dict[str, Any] | None:
+    try:
+        found = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return found if isinstance(found, dict) else None

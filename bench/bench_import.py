@@ -1,0 +1,217 @@
+"""Result import throughput and memory on PostgreSQL.
+
+Arranges a dedicated database with 250,000 participants (COPY, seconds), then
+imports CSV files of 10,000 and 100,000 rows — identifiers mixed (40% platform
+id, 30% email, 30% last name + first name + birth date), 2% invalid rows, 1%
+unmatched — each in its own process, and prints rows/s and the peak resident
+memory of each run: memory must not grow with the file size.
+
+    .venv/bin/python -m bench.bench_import [--participants 250000] [--rows 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import json
+import os
+import platform
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import psycopg
+
+PG_SERVER = os.environ.get("TALENT_TEST_PG", "postgresql://postgres@127.0.0.1:5432")
+LAST = ["Иванов", "Смирнов", "Кузнецов", "Попов", "Васильев", "Петров", "Соколов", "Михайлов",
+        "Новиков", "Фёдоров", "Морозов", "Волков", "Алексеев", "Лебедев", "Семёнов", "Егоров",
+        "Павлов", "Козлов", "Степанов", "Николаев", "Орлов", "Андреев", "Макаров", "Никитин",
+        "Захаров", "Зайцев", "Соловьёв", "Борисов", "Яковлев", "Григорьев"]  # fmt: skip
+FIRST = ["Александр", "Максим", "Иван", "Артём", "Дмитрий", "Никита", "Михаил", "Даниил",
+         "Егор", "Андрей", "Анна", "Мария", "Елена", "Дарья", "Алиса", "Полина", "Ксения",
+         "Софья", "Алёна", "Виктория"]  # fmt: skip
+NOW = datetime(2026, 11, 1, tzinfo=UTC)
+BORN_FROM = date(2008, 1, 1)
+
+
+ENDINGS = ["", "ин", "ец", "енко", "ский"]
+
+
+def person(i: int) -> tuple[str, str, date, str]:
+    rng = random.Random(i)
+    return (
+        rng.choice(LAST) + rng.choice(ENDINGS),
+        rng.choice(FIRST),
+        BORN_FROM + timedelta(days=rng.randrange(12 * 365)),
+        f"p{i:07d}@bench.test",
+    )
+
+
+def arrange(url: str, participants: int) -> None:
+    """Migrate and load the participants with COPY (ids 1..N)."""
+    from tests.support.databases import migrate
+
+    migrate(url.replace("postgresql://", "postgresql+psycopg://"))
+    with psycopg.connect(url) as conn, conn.cursor() as cur:
+        with cur.copy(
+            "COPY participants (nickname, status, last_name, first_name, birth_date, email,"
+            " created_at, updated_at) FROM STDIN"
+        ) as copy:
+            for i in range(participants):
+                last, first, born, email = person(i)
+                copy.write_row((f"b{i}", "REGISTERED", last, first, born, email, NOW, NOW))
+        cur.execute(
+            "INSERT INTO organizations (kind, name, created_at) VALUES ('ORGANIZER', 'Bench', %s)"
+            " RETURNING id",
+            (NOW,),
+        )
+        org = cur.fetchone()[0]  # type: ignore[index]
+        cur.execute(
+            "INSERT INTO accounts (role, created_at, email, organization_id, is_active)"
+            " VALUES ('ORGANIZER', %s, 'bench@org.test', %s, true)",
+            (NOW, org),
+        )
+        cur.execute("ANALYZE participants")
+
+
+def new_event(url: str) -> int:
+    with psycopg.connect(url) as conn:
+        org = conn.execute("SELECT id FROM organizations WHERE name = 'Bench'").fetchone()[0]  # type: ignore[index]
+        row = conn.execute(
+            "INSERT INTO events (title, kind, level, season_code, starts_on, ends_on, is_online,"
+            " organizer_id, status, participation, created_at, updated_at) VALUES (%s,"
+            " 'OLYMPIAD', 'FEDERAL', '2026/27', '2026-10-01', '2026-10-02', true, %s,"
+            " 'PUBLISHED', 'INDIVIDUAL', %s, %s) RETURNING id",
+            (f"Bench {uuid.uuid4().hex[:6]}", org, NOW, NOW),
+        ).fetchone()
+        return int(row[0])  # type: ignore[index]
+
+
+def write_file(path: Path, rows: int, participants: int) -> None:
+    """Distinct participants per row; 2% invalid and 1% unmatched, spread evenly."""
+    rng = random.Random(rows)
+    chosen = rng.sample(range(participants), rows)
+    with path.open("w", encoding="cp1251", newline="") as out:
+        out.write("ID участника;Email;Фамилия;Имя;Дата рождения;Статус;Баллы;Макс. балл;Место\r\n")
+        for n, i in enumerate(chosen):
+            last, first, born, email = person(i)
+            status, score = "участник", str(rng.randrange(0, 100))
+            ident = ["", "", "", "", ""]
+            if n % 100 in (0, 50):  # 2% invalid, three kinds
+                kind = n % 3
+                ident[0] = str(i + 1)
+                if kind == 0:
+                    status = "чемпион"
+                elif kind == 1:
+                    score = "150"
+                else:
+                    ident = ["", "", last, first, "31.02.2010"]
+            elif n % 100 == 25:  # 1% unmatched
+                ident[1] = f"nobody{n}@bench.test"
+            elif n % 10 < 4:
+                ident[0] = str(i + 1)
+            elif n % 10 < 7:
+                ident[1] = email.upper()
+            else:
+                ident[2:5] = [last.upper(), first, born.strftime("%d.%m.%Y")]
+            out.write(";".join([*ident, status, score, "100", ""]) + "\r\n")
+
+
+async def run_import(url: str, event_id: int, path: Path) -> dict[str, object]:
+    from api.app import build_state
+    from api.settings import Settings
+    from domain.accounts import Role
+    from domain.policy import Viewer
+    from domain.services.imports import import_results
+
+    settings = Settings(database_url=url.replace("postgresql://", "postgresql+psycopg://"),
+                        var_dir=Path(tempfile.mkdtemp()), log_level="WARNING")  # fmt: skip
+    state = build_state(settings)
+    with psycopg.connect(url) as conn:
+        account = conn.execute(
+            "SELECT id, organization_id FROM accounts WHERE email = 'bench@org.test'"
+        ).fetchone()
+    viewer = Viewer(account_id=account[0], role=Role.ORGANIZER, organization_id=account[1])  # type: ignore[index]
+    started, cpu_before = time.perf_counter(), _cpu()
+    with path.open("rb") as stream:
+        batch = await import_results(state.services.uow_factory, viewer, event_id, stream,
+                                     path.name, state.services.clock,
+                                     chunk_rows=settings.import_chunk_rows)  # fmt: skip
+    seconds = time.perf_counter() - started
+    await state.engine.dispose()
+    return {
+        "rows": batch.total_rows,
+        "applied": batch.applied_rows,
+        "unmatched": batch.unmatched_rows,
+        "invalid": batch.invalid_rows,
+        "seconds": round(seconds, 2),
+        "rows_per_s": round(batch.total_rows / seconds),
+        "max_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "client_cpu_s": round(_cpu() - cpu_before, 2),
+    }
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def measure(url: str, rows: int, participants: int, workdir: Path) -> dict[str, object]:
+    path = workdir / f"results_{rows}.csv"
+    write_file(path, rows, participants)
+    event_id = new_event(url)
+    worker = subprocess.run(
+        [sys.executable, "-m", "bench.bench_import", "--worker", url, str(event_id), str(path)],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    if worker.returncode != 0:
+        raise SystemExit(worker.stderr)
+    figures = json.loads(worker.stdout.strip().splitlines()[-1])
+    figures["file_mib"] = round(path.stat().st_size / 2**20, 1)
+    return dict(figures)
+
+
+def cpu_model() -> str:
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--participants", type=int, default=250_000)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--worker", nargs=3, metavar=("URL", "EVENT", "FILE"))
+    args = parser.parse_args()
+    if args.worker:
+        url, event_id, path = args.worker
+        print(json.dumps(asyncio.run(run_import(url, int(event_id), Path(path)))))
+        return
+    name = f"talent_bench_import_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = f"{PG_SERVER}/{name}"
+    try:
+        started = time.perf_counter()
+        arrange(url, args.participants)
+        print(f"machine: {os.cpu_count()} cores, {cpu_model()}; PostgreSQL at {PG_SERVER}")
+        print(f"arranged {args.participants} participants in {time.perf_counter() - started:.1f} s")
+        with tempfile.TemporaryDirectory() as workdir:
+            for rows in (args.rows // 10, args.rows):
+                print(json.dumps(measure(url, rows, args.participants, Path(workdir))))
+    finally:
+        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    sys.stdout = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", line_buffering=True)
+    main()

@@ -1,0 +1,78 @@
+"""A subscriber process for `bench_rating_latency`: opens N graphql-transport-ws
+connections, subscribes each to `ratingUpdates`, prints `ready` once all are
+acknowledged, records the arrival time of every message, and on stdin EOF writes
+them as JSON lines (subscriber, cursor, kind, wall-clock seconds) to a file."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import time
+from pathlib import Path
+
+import websockets
+
+QUERY = """subscription($s: String!, $d: String!) { ratingUpdates(season: $s, direction: $d,
+  top: 100) { cursor kind newRank participant { id } } }"""
+
+
+Row = tuple[int, str, str, float]
+
+
+async def subscriber(
+    n: int, url: str, token: str, board: tuple[str, str], out: list[Row],
+    ready: asyncio.Event, acks: list[int],
+) -> None:  # fmt: skip
+    season, direction = board
+    async with websockets.connect(url, subprotocols=["graphql-transport-ws"], max_size=2**22) as ws:
+        await ws.send(
+            json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}})
+        )
+        assert json.loads(await ws.recv())["type"] == "connection_ack"
+        await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {
+            "query": QUERY, "variables": {"s": season, "d": direction}}}))  # fmt: skip
+        acks.append(n)
+        if len(acks) == TOTAL[0]:
+            ready.set()
+        async for raw in ws:
+            now = time.time()
+            message = json.loads(raw)
+            if message.get("type") == "next":
+                data = message["payload"].get("data") or {}
+                update = data.get("ratingUpdates") or {}
+                out.append((n, update.get("cursor", ""), update.get("kind", ""), now))
+            elif message.get("type") == "ping":
+                await ws.send(json.dumps({"type": "pong"}))
+
+
+TOTAL = [0]
+
+
+async def main() -> None:
+    url, season, direction, first, count, path = sys.argv[1:7]
+    tokens = sys.argv[7:]
+    TOTAL[0] = int(count)
+    out: list[Row] = []
+    ready = asyncio.Event()
+    acks: list[int] = []
+    tasks = []
+    for i in range(int(count)):
+        n = int(first) + i
+        token = tokens[n % len(tokens)]
+        work = subscriber(n, url, token, (season, direction), out, ready, acks)
+        tasks.append(asyncio.create_task(work))
+        if i % 50 == 49:
+            await asyncio.sleep(0.05)
+    await ready.wait()
+    await asyncio.sleep(0.5)  # every subscription registered with the feed
+    print("ready", flush=True)
+    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+    for task in tasks:
+        task.cancel()
+    text = "".join(json.dumps(row) + "\n" for row in out)
+    await asyncio.to_thread(Path(path).write_text, text)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

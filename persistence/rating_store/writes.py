@@ -1,0 +1,427 @@
+"""Writing one board's recomputation: entries, contributions, rating events, the
+board row and (PostgreSQL) the notification — all in the caller's transaction.
+
+Large writes (a full recomputation) go through COPY on PostgreSQL, with ids for
+new entries drawn from their sequence up front; small ones (an incremental
+update) are plain multi-row statements on both databases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.rating_engine.ports import BoardWrite, EntryWrite, WriteOutcome
+from domain.rating_engine.pricing import EventShown, from_cents
+from domain.rating_engine.selection import Selection
+from domain.ratings import RatingEventKind, Tier
+from persistence.rating_store.reads import chunks
+from persistence.tables.ratings import (
+    rating_boards,
+    rating_contributions,
+    rating_entries,
+    rating_events,
+)
+
+BULK = 2000
+"""From this many rows a write goes through COPY (PostgreSQL)."""
+RATING_CHANNEL = "talent_rating"
+
+_CONTRIBUTION_COLUMNS = (
+    "entry_id",
+    "event_id",
+    "result_id",
+    "achievement_id",
+    "level",
+    "place",
+    "ties",
+    "field_size",
+    "status",
+    "completion",
+    "basis",
+    "level_weight",
+    "result_factor",
+    "field_factor",
+    "relevance",
+    "points",
+    "counted",
+    "reason",
+)
+_ENTRY_COLUMNS = (
+    "id",
+    "season_code",
+    "direction_code",
+    "participant_id",
+    "rules_version",
+    "points",
+    "ranked",
+    "rank",
+    "tier",
+    "contributions_digest",
+    "computed_at",
+)
+_EVENT_COLUMNS = (
+    "batch_id",
+    "season_code",
+    "direction_code",
+    "kind",
+    "participant_id",
+    "old_points",
+    "new_points",
+    "old_rank",
+    "new_rank",
+    "old_tier",
+    "new_tier",
+    "created_at",
+)
+
+
+async def _driver(session: AsyncSession) -> Any:
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    return raw.driver_connection
+
+
+async def _copy(
+    session: AsyncSession, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    driver = await _driver(session)
+    async with driver.cursor() as cursor:
+        async with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                await copy.write_row(row)
+
+
+async def _entry_ids(
+    session: AsyncSession, season: str, direction: str, participant_ids: set[int]
+) -> dict[int, int]:
+    e = rating_entries.c
+    base = sa.select(e.participant_id, e.id).where(
+        e.season_code == season, e.direction_code == direction
+    )
+    if len(participant_ids) > 20 * BULK:
+        rows = (await session.execute(base)).tuples()
+        return {pid: eid for pid, eid in rows if pid in participant_ids}
+    found: dict[int, int] = {}
+    for part in chunks(participant_ids):
+        found.update((await session.execute(base.where(e.participant_id.in_(part)))).tuples().all())
+    return found
+
+
+def _entry_values(change: BoardWrite, row: EntryWrite) -> dict[str, Any]:
+    standing = row.standing
+    return {
+        "season_code": change.board.season_code,
+        "direction_code": change.board.direction_code,
+        "participant_id": row.participant_id,
+        "rules_version": change.rules_version,
+        "points": from_cents(row.score),
+        "ranked": row.ranked,
+        "rank": standing.rank if standing else None,
+        "tier": (standing.tier if standing else Tier.NONE).value,
+        "contributions_digest": row.digest or None,
+        "computed_at": change.now,
+    }
+
+
+Fragment = tuple[EventShown, str, str, str]
+
+
+def _fragment(shown: EventShown) -> Fragment:
+    return (
+        shown,
+        f"\t{shown.level}\t",
+        f"\t{shown.field_size}\t",
+        f"{shown.level_weight}",
+    )
+
+
+def _contribution_lines(
+    entry_id: int, selection: Selection, fragments: dict[int, Fragment]
+) -> Iterable[str]:
+    """COPY text lines (no value needs escaping: ids, codes, decimals). The event side
+    of each line is formatted once per event and direction (`fragments`)."""
+    null = "\\N"
+    for i, reason in zip(selection.items, selection.reasons, strict=True):
+        shown = i.shown
+        found = fragments.get(id(shown))
+        if found is None or found[0] is not shown:
+            found = fragments[id(shown)] = _fragment(shown)
+        place, ties, event_id, result_id = i.place, i.ties, i.event_id, i.result_id
+        achievement = i.achievement_id
+        yield (
+            f"{entry_id}\t{null if event_id is None else event_id}"
+            f"\t{null if result_id is None else result_id}"
+            f"\t{null if achievement is None else achievement}{found[1]}"
+            f"{null if place is None else place}\t{null if ties is None else ties}{found[2]}"
+            f"{i.status or null}\t{i.completion or null}\t{i.basis}\t{found[3]}\t"
+            f"{i.result_factor}\t{shown.field_factor}\t{shown.relevance}\t{i.points}\t"
+            f"{'f' if reason else 't'}\t{reason or null}\n"
+        )
+
+
+async def _copy_text(
+    session: AsyncSession, table: str, columns: Sequence[str], lines: Iterable[str]
+) -> None:
+    driver = await _driver(session)
+    async with driver.cursor() as cursor:
+        async with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            chunk: list[str] = []
+            for line in lines:
+                chunk.append(line)
+                if len(chunk) >= 20_000:
+                    await copy.write("".join(chunk))
+                    chunk.clear()
+            if chunk:
+                await copy.write("".join(chunk))
+
+
+def _contribution_rows(entry_id: int, selection: Selection) -> Iterable[tuple[Any, ...]]:
+    for i, reason in zip(selection.items, selection.reasons, strict=True):
+        yield (
+            entry_id,
+            i.event_id,
+            i.result_id,
+            i.achievement_id,
+            i.shown.level,
+            i.place,
+            i.ties,
+            i.shown.field_size,
+            i.status,
+            i.completion,
+            i.basis.value,
+            i.shown.level_weight,
+            i.result_factor,
+            i.shown.field_factor,
+            i.shown.relevance,
+            i.points,
+            reason is None,
+            reason.value if reason else None,
+        )
+
+
+async def _delete_by_entry(session: AsyncSession, entry_ids: list[int], postgres: bool) -> None:
+    if not entry_ids:
+        return
+    if postgres and len(entry_ids) > BULK:
+        await session.execute(
+            sa.text("DELETE FROM rating_contributions WHERE entry_id = ANY(:ids)"),
+            {"ids": entry_ids},
+        )
+        return
+    for part in chunks(entry_ids):
+        await session.execute(
+            sa.delete(rating_contributions).where(rating_contributions.c.entry_id.in_(part))
+        )
+
+
+async def _insert_entries(
+    session: AsyncSession, change: BoardWrite, rows: list[EntryWrite], postgres: bool
+) -> dict[int, int]:
+    if not rows:
+        return {}
+    if postgres and len(rows) > BULK:
+        ids = list(
+            (
+                await session.execute(
+                    sa.text(
+                        "SELECT nextval(pg_get_serial_sequence('rating_entries', 'id')) "
+                        "FROM generate_series(1, :n)"
+                    ),
+                    {"n": len(rows)},
+                )
+            ).scalars()
+        )
+        assigned = {row.participant_id: ids[i] for i, row in enumerate(rows)}
+        await _copy(
+            session,
+            "rating_entries",
+            _ENTRY_COLUMNS,
+            ((assigned[row.participant_id], *_entry_values(change, row).values()) for row in rows),
+        )
+        return assigned
+    values = [_entry_values(change, row) for row in rows]
+    result = await session.execute(
+        sa.insert(rating_entries).returning(rating_entries.c.participant_id, rating_entries.c.id),
+        values,
+    )
+    return dict(result.tuples().all())
+
+
+async def _update_entries(
+    session: AsyncSession, change: BoardWrite, rows: list[tuple[int, EntryWrite]], postgres: bool
+) -> None:
+    if not rows:
+        return
+    values = [{"entry_id": eid, **_entry_values(change, row)} for eid, row in rows]
+    if postgres and len(rows) > BULK:
+        await session.execute(
+            sa.text(
+                "CREATE TEMP TABLE rating_entry_updates (LIKE rating_entries INCLUDING DEFAULTS) "
+                "ON COMMIT DROP"
+            )
+        )
+        await _copy(
+            session,
+            "rating_entry_updates",
+            _ENTRY_COLUMNS,
+            ((v["entry_id"], *(v[c] for c in _ENTRY_COLUMNS[1:])) for v in values),
+        )
+        await session.execute(
+            sa.text(
+                "UPDATE rating_entries e SET rules_version = u.rules_version, points = u.points, "
+                "ranked = u.ranked, rank = u.rank, tier = u.tier, "
+                "contributions_digest = u.contributions_digest, computed_at = u.computed_at "
+                "FROM rating_entry_updates u WHERE e.id = u.id"
+            )
+        )
+        await session.execute(sa.text("DROP TABLE rating_entry_updates"))
+        return
+    e = rating_entries.c
+    await session.execute(
+        sa.update(rating_entries)
+        .where(e.id == sa.bindparam("entry_id"))
+        .values(
+            rules_version=sa.bindparam("rules_version"),
+            points=sa.bindparam("points"),
+            ranked=sa.bindparam("ranked"),
+            rank=sa.bindparam("rank"),
+            tier=sa.bindparam("tier"),
+            contributions_digest=sa.bindparam("contributions_digest"),
+            computed_at=sa.bindparam("computed_at"),
+        )
+        .execution_options(synchronize_session=False),
+        [
+            {k: v[k] for k in ("entry_id", "rules_version", "points", "ranked", "rank", "tier")}
+            | {"contributions_digest": v["contributions_digest"], "computed_at": v["computed_at"]}
+            for v in values
+        ],
+    )
+
+
+def _event_rows(change: BoardWrite) -> list[tuple[Any, ...]]:
+    season, direction = change.board.season_code, change.board.direction_code
+    rows: list[tuple[Any, ...]] = []
+    for moved in change.events:
+        old, new = moved.old, moved.new
+        rows.append(
+            (
+                change.batch_id,
+                season,
+                direction,
+                RatingEventKind.CHANGE.value,
+                moved.participant_id,
+                from_cents(old.score) if old else None,
+                from_cents(new.score) if new else None,
+                old.rank if old else None,
+                new.rank if new else None,
+                old.tier.value if old else None,
+                new.tier.value if new else None,
+                change.now,
+            )
+        )
+    if rows:
+        rows.append(
+            (change.batch_id, season, direction, RatingEventKind.BATCH_COMPLETE.value)
+            + (None,) * 7
+            + (change.now,)
+        )
+    return rows
+
+
+async def _insert_events(session: AsyncSession, change: BoardWrite, postgres: bool) -> int | None:
+    rows = _event_rows(change)
+    if not rows:
+        return None
+    if postgres and len(rows) > BULK:
+        await _copy(session, "rating_events", _EVENT_COLUMNS, rows)
+    else:
+        for start in range(0, len(rows), BULK):
+            await session.execute(
+                sa.insert(rating_events),
+                [dict(zip(_EVENT_COLUMNS, row, strict=True)) for row in rows[start : start + BULK]],
+            )
+    head = await session.scalar(
+        sa.select(sa.func.max(rating_events.c.cursor)).where(
+            rating_events.c.batch_id == change.batch_id
+        )
+    )
+    return int(head) if head is not None else None
+
+
+async def write_board(session: AsyncSession, change: BoardWrite, *, postgres: bool) -> WriteOutcome:
+    board = change.board
+    season, direction = board.season_code, board.direction_code
+    touched = (
+        {w.participant_id for w in change.entries} | set(change.contributions) | set(change.deletes)
+    )
+    ids = await _entry_ids(session, season, direction, touched)
+    removed = [ids[p] for p in change.deletes if p in ids]
+    rewritten = [ids[p] for p in change.contributions if p in ids]
+    await _delete_by_entry(session, removed + rewritten, postgres)
+    for part in chunks(removed):
+        await session.execute(sa.delete(rating_entries).where(rating_entries.c.id.in_(part)))
+    new_rows = [w for w in change.entries if w.participant_id not in ids]
+    updated = [(ids[w.participant_id], w) for w in change.entries if w.participant_id in ids]
+    ids.update(await _insert_entries(session, change, new_rows, postgres))
+    await _update_entries(session, change, updated, postgres)
+    contribution_rows = (
+        row
+        for pid, selection in change.contributions.items()
+        for row in _contribution_rows(ids[pid], selection)
+    )
+    if postgres and len(change.contributions) > BULK // 10:
+        fragments: dict[int, Fragment] = {}
+        lines = (
+            line
+            for pid, selection in change.contributions.items()
+            for line in _contribution_lines(ids[pid], selection, fragments)
+        )
+        await _copy_text(session, "rating_contributions", _CONTRIBUTION_COLUMNS, lines)
+    else:
+        batch = [dict(zip(_CONTRIBUTION_COLUMNS, row, strict=True)) for row in contribution_rows]
+        for start in range(0, len(batch), BULK):
+            await session.execute(sa.insert(rating_contributions), batch[start : start + BULK])
+    head = await _insert_events(session, change, postgres)
+    b = rating_boards.c
+    values: dict[str, Any] = {
+        "version": b.version + 1,
+        "rules_version": change.rules_version,
+        "ranked_count": change.ranked_count,
+        "entry_count": change.entry_count,
+        "computed_at": change.now,
+    }
+    if head is not None:
+        values.update(head_cursor=head, last_batch_id=change.batch_id)
+    version = await session.scalar(
+        sa.update(rating_boards)
+        .where(b.season_code == season, b.direction_code == direction)
+        .values(**values)
+        .returning(b.version)
+    )
+    if postgres and head is not None:
+        await session.execute(
+            sa.select(sa.func.pg_notify(RATING_CHANNEL, f"{season}|{direction}|{head}"))
+        )
+    return WriteOutcome(
+        season,
+        direction,
+        change.batch_id if head is not None else None,
+        len(change.events),
+        head,
+        int(version or 0),
+    )
+
+
+def board_values(season: str, direction: str, rules_version: int) -> dict[str, Any]:
+    return {
+        "season_code": season,
+        "direction_code": direction,
+        "rules_version": rules_version,
+        "version": 0,
+        "ranked_count": 0,
+        "entry_count": 0,
+    }

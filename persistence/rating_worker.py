@@ -1,0 +1,123 @@
+"""The background task that keeps boards current (started by the app's lifespan).
+
+It wakes on an outbox notification (PostgreSQL trigger, every process) or after
+`poll_seconds` (the only way on SQLite, and a safety net on PostgreSQL), and runs
+a consumer round only in the leading process (see `persistence.pubsub`). A cheap
+look at the outbox comes first, so an idle service opens no write transaction.
+Failures are logged and retried with a backoff; the position only moves with a
+successful round, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from persistence.pubsub import OUTBOX_CHANNEL, PubSub
+from persistence.rating_consumer import (
+    CONSUMER,
+    ConsumeReport,
+    RatingConsumer,
+    pending,
+    purge_rating_events,
+    read_position,
+)
+from persistence.rating_store import SqlAlchemyRatingStore
+
+log = logging.getLogger("talent.ratings")
+
+
+class RatingWorker:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        consumer: RatingConsumer,
+        pubsub: PubSub,
+        *,
+        poll_seconds: float,
+        retention: timedelta,
+        stores: Callable[[], SqlAlchemyRatingStore],
+        observe_delay: Callable[[float], None] | None = None,
+        sweep_seconds: float = 60.0,
+        purge_seconds: float = 3600.0,
+    ) -> None:
+        self._sessions = sessions
+        self.consumer = consumer
+        self._pubsub = pubsub
+        self._poll = poll_seconds
+        self._retention = retention
+        self._stores = stores
+        self._observe = observe_delay
+        self._sweep = sweep_seconds
+        self._purge = purge_seconds
+        self._last_sweep = 0.0
+        self._last_purge = 0.0
+
+    async def run(self) -> None:
+        backoff = 0.5
+        async with self._pubsub.listen(OUTBOX_CHANNEL) as wake:
+            while True:
+                try:
+                    if self._pubsub.is_leader:
+                        await self.round()
+                    backoff = 0.5
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    log.exception("rating consumer round failed; retrying")
+                    self.consumer.cache.drop()
+                    await asyncio.sleep(backoff)
+                    backoff = min(backoff * 2, 30.0)
+                try:
+                    await asyncio.wait_for(wake.get(), timeout=self._poll)
+                except TimeoutError:
+                    pass
+                while not wake.empty():
+                    wake.get_nowait()
+
+    async def round(self) -> ConsumeReport | None:
+        now = time.monotonic()
+        sweep_due = now - self._last_sweep >= self._sweep
+        report = None
+        if sweep_due or await self._pending():
+            report = await self.consumer.run_once()
+            if sweep_due:
+                self._last_sweep = now
+            if report is not None and report.oldest is not None:
+                delay = (datetime.now(UTC) - report.oldest).total_seconds()
+                if self._observe is not None:
+                    self._observe(delay)
+                log.info(
+                    "rating updates applied",
+                    extra={
+                        "fields": {
+                            "messages": report.messages,
+                            "boards": report.boards,
+                            "changes": report.changes,
+                            "delay_ms": round(delay * 1000, 1),
+                        }
+                    },
+                )
+        if now - self._last_purge >= self._purge:
+            await self.purge()
+            self._last_purge = now
+        return report
+
+    async def _pending(self) -> bool:
+        async with self._sessions() as session:
+            postgres = session.bind is not None and session.bind.dialect.name == "postgresql"
+            position = await read_position(session, CONSUMER) or 0
+            return await pending(session, position, postgres)
+
+    async def purge(self) -> tuple[int, int]:
+        async with self._stores() as store:
+            found = await purge_rating_events(
+                store.session, datetime.now(UTC) - self._retention, store.postgres
+            )
+            await store.commit()
+        return found
