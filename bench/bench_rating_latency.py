@@ -47,7 +47,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def serve(port: int, env: dict[str, str], cwd: Path) -> subprocess.Popen[bytes]:
-    log = open(cwd / f"server-{port}.log", "wb")  # noqa: SIM115 - lives as long as the process
+    log = open(cwd / f"server-{port}.log", "wb")
     return subprocess.Popen(
         [TALENT, "serve", "--port", str(port)], env=env, cwd=cwd, stdout=log, stderr=log,
     )  # fmt: skip
