@@ -1,14 +1,16 @@
 """From a moderator's approval to a subscriber on another process receiving the
 rating event: p50 and p99 with 1,000 subscribers connected (target p99 < 250 ms).
 
-Two `talent serve` processes on one fresh PostgreSQL database: subscribers (two
-client processes of 500 graphql-transport-ws connections each, ten universities)
-on process A; the moderator's `decideAchievement` calls go to process B, one per
-second. Every approval raises the points of one of the board's leaders, so each
-reaches every subscriber (one to three CHANGE events and the batch marker). The
-latency of an approval for a subscriber is the arrival of the first message of
-its batch minus the moment the mutation was sent. The outbox delay (commit of the
-approval → the consumer's rating update) is read from `/metrics`.
+Two `talent serve` processes on one fresh PostgreSQL database, as behind a load
+balancer: 1,000 graphql-transport-ws subscribers of ten universities, 500 on each
+process (`--layout one`: all on process A); the moderator's `decideAchievement`
+calls alternate between the processes, one per second, and each approval is timed
+for the subscribers on the *other* process. Every approval raises the points of
+one of the board's leaders, so its batch reaches every subscriber (one message per
+batch: its events in the window and the marker). Latency = the message's arrival
+minus the moment the mutation was sent (so it includes the mutation itself). The
+outbox delay (the approval's transaction → the consumer's rating update) is read
+from `/metrics`.
 
     .venv/bin/python -m bench.bench_rating_latency [--subscribers 1000] [--approvals 40]
 """
@@ -107,6 +109,7 @@ def main() -> None:
     parser.add_argument("--universities", type=int, default=10)
     parser.add_argument("--approvals", type=int, default=40)
     parser.add_argument("--interval", type=float, default=1.0)
+    parser.add_argument("--layout", choices=["split", "one"], default="split")
     args = parser.parse_args()
     print(machine())
     url = create_database("talent_bench_latency")
@@ -129,7 +132,7 @@ def main() -> None:
         started = time.perf_counter()
         subprocess.run([TALENT, "ratings", "recompute", "--season", SEASON], **run)  # type: ignore[call-overload]
         print(f"board of {args.participants:,} participants, {loaded.results:,} results "
-              f"(full recompute {time.perf_counter() - started:.0f} s)")  # fmt: skip
+              f"(full recompute {time.perf_counter() - started:.0f} s)", flush=True)  # fmt: skip
         accounts = [("MODERATOR", "moderator@bench.test", None)] + [
             ("UNIVERSITY", f"u{n}@bench.test", f"Bench university {n}")
             for n in range(args.universities)
@@ -146,32 +149,40 @@ def main() -> None:
             wait_ready(base)
         http = httpx.Client(timeout=30)
 
-        def token(base: str, email: str) -> str:
+        def token(base: str, email: str) -> str:  # tokens work on either process
             body = http.post(f"{base}/graphql", json={"query": LOGIN, "variables": {"e": email}})
             return str(body.json()["data"]["login"]["accessToken"])
 
         moderator = token(bases[1], "moderator@bench.test")
         universities = [token(bases[0], f"u{n}@bench.test") for n in range(args.universities)]
-        ws = bases[0].replace("http", "ws") + "/graphql"
         halves = [args.subscribers // 2, args.subscribers - args.subscribers // 2]
+        hosts = [0, 1] if args.layout == "split" else [0, 0]
         clients = []
         for k, count in enumerate(halves):
             out = work / f"subscribers-{k}.jsonl"
+            ws = bases[hosts[k]].replace("http", "ws") + "/graphql"
             client = subprocess.Popen(
                 [sys.executable, "-m", "bench.rating_subscribers", ws, SEASON, DIRECTION,
                  str(k * halves[0]), str(count), str(out), *universities],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                stderr=open(work / f"subscribers-{k}.err", "w"),
             )  # fmt: skip
             clients.append((client, out))
+        connected = 0
         for client, _ in clients:
-            assert client.stdout is not None and client.stdout.readline().strip() == "ready"
-        print(f"{args.subscribers} subscribers connected to process A")
+            assert client.stdout is not None
+            connected += int(client.stdout.readline().split()[1])
+        where = "500 on each process" if args.layout == "split" else "all on process A"
+        print(f"{connected} of {args.subscribers} subscribers connected ({where})", flush=True)
         sent: list[float] = []
-        for achievement in ids:
+        targets: list[int] = []
+        for n, achievement in enumerate(ids):
             time.sleep(args.interval)
+            target = n % 2 if args.layout == "split" else 1
+            targets.append(target)
             sent.append(time.time())
             answer = http.post(
-                f"{bases[1]}/graphql",
+                f"{bases[target]}/graphql",
                 json={"query": DECIDE, "variables": {"id": achievement}},
                 headers={"Authorization": f"Bearer {moderator}"},
             ).json()
@@ -192,6 +203,8 @@ def main() -> None:
             process.wait(timeout=30)
         drop_database(url)
         if os.environ.get("BENCH_DEBUG"):
+            for err in work.glob("subscribers-*.err"):
+                print(err.name, err.read_text()[-2000:])
             for log in work.glob("server-*.log"):
                 lines = [ln for ln in log.read_text().splitlines() if "talent.http" not in ln]
                 print(log.name, "\n".join(lines[-40:]))
@@ -205,15 +218,18 @@ def main() -> None:
             if bounds[i] <= at < bounds[i + 1]:
                 key = (subscriber, i)
                 first[key] = min(first.get(key, at), at)
+    host_of = [hosts[0]] * halves[0] + [hosts[1]] * halves[1]
     for i, moment in enumerate(sent):
         for subscriber in range(args.subscribers):
+            if host_of[subscriber] == targets[i]:
+                continue  # same process as the approval: not what is measured
             found = first.get((subscriber, i))
             if found is None:
                 missed += 1
             else:
                 latencies.append((found - moment) * 1000)
-    print(f"{len(sent)} approvals × {args.subscribers} subscribers: {len(latencies):,} deliveries,"
-          f" {missed} missing, {len(rows):,} messages in all")  # fmt: skip
+    print(f"{len(sent)} approvals, {len(latencies):,} deliveries to subscribers on the other"
+          f" process, {missed} missing; {len(rows):,} messages to all subscribers")  # fmt: skip
     print(f"approval → subscriber on the other process: p50 {percentile(latencies, 0.5):.0f} ms,"
           f" p90 {percentile(latencies, 0.9):.0f} ms, p99 {percentile(latencies, 0.99):.0f} ms,"
           f" max {max(latencies):.0f} ms")  # fmt: skip

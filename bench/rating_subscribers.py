@@ -14,7 +14,7 @@ from pathlib import Path
 import websockets
 
 QUERY = """subscription($s: String!, $d: String!) { ratingUpdates(season: $s, direction: $d,
-  top: 100) { cursor kind newRank participant { id } } }"""
+  top: 100) { cursor complete events { cursor kind newRank participant { id } } } }"""
 
 
 Row = tuple[int, str, str, float]
@@ -24,15 +24,32 @@ async def subscriber(
     n: int, url: str, token: str, board: tuple[str, str], out: list[Row],
     ready: asyncio.Event, acks: list[int],
 ) -> None:  # fmt: skip
+    for attempt in range(5):
+        try:
+            await _subscribe(n, url, token, board, out, ready, acks)
+            return
+        except (OSError, websockets.exceptions.WebSocketException, TimeoutError) as error:
+            print(f"subscriber {n}: {type(error).__name__} {error}; retry {attempt}",
+                  file=sys.stderr, flush=True)  # fmt: skip
+            await asyncio.sleep(0.5 * (attempt + 1))
+
+
+async def _subscribe(
+    n: int, url: str, token: str, board: tuple[str, str], out: list[Row],
+    ready: asyncio.Event, acks: list[int],
+) -> None:  # fmt: skip
     season, direction = board
-    async with websockets.connect(url, subprotocols=["graphql-transport-ws"], max_size=2**22) as ws:
+    async with websockets.connect(
+        url, subprotocols=["graphql-transport-ws"], max_size=2**22, open_timeout=30
+    ) as ws:
         await ws.send(
             json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}})
         )
         assert json.loads(await ws.recv())["type"] == "connection_ack"
         await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {
             "query": QUERY, "variables": {"s": season, "d": direction}}}))  # fmt: skip
-        acks.append(n)
+        if n not in acks:
+            acks.append(n)
         if len(acks) == TOTAL[0]:
             ready.set()
         async for raw in ws:
@@ -41,7 +58,8 @@ async def subscriber(
             if message.get("type") == "next":
                 data = message["payload"].get("data") or {}
                 update = data.get("ratingUpdates") or {}
-                out.append((n, update.get("cursor", ""), update.get("kind", ""), now))
+                kinds = ",".join(e["kind"] for e in update.get("events", []))
+                out.append((n, update.get("cursor", ""), kinds, now))
             elif message.get("type") == "ping":
                 await ws.send(json.dumps({"type": "pong"}))
 
@@ -64,9 +82,12 @@ async def main() -> None:
         tasks.append(asyncio.create_task(work))
         if i % 50 == 49:
             await asyncio.sleep(0.05)
-    await ready.wait()
+    try:
+        await asyncio.wait_for(ready.wait(), 180)
+    except TimeoutError:
+        pass
     await asyncio.sleep(0.5)  # every subscription registered with the feed
-    print("ready", flush=True)
+    print(f"ready {len(acks)}", flush=True)
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
     for task in tasks:
         task.cancel()

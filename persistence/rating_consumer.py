@@ -159,6 +159,8 @@ class RatingConsumer:
             position = await lock_position(session, CONSUMER, postgres)
             if position is None:
                 return None
+            if self.cache.position != position:  # another process moved it meanwhile
+                self.cache.drop()
             messages, after = await fetch(session, position, postgres, self._limit)
             triggers = triggers_from((topic, payload) for topic, payload, _ in messages)
             swept = await self._expiry(session, postgres, now)
@@ -169,7 +171,9 @@ class RatingConsumer:
             if after != position:
                 await save_position(session, CONSUMER, after)
             await store.commit()
-        return ConsumeReport(len(messages), len(outcomes), sum(o.changes for o in outcomes))
+            self.cache.position = after
+        oldest = min((m[2] for m in messages), default=None)
+        return ConsumeReport(len(messages), len(outcomes), sum(o.changes for o in outcomes), oldest)
 
     async def _expiry(self, session: AsyncSession, postgres: bool, now: datetime) -> set[int]:
         last = await lock_position(session, EXPIRY, postgres)

@@ -157,8 +157,10 @@ class RatingStore(Protocol):
         the season of the event they are linked to)."""
         ...
 
-    async def achievement_owners(self, ids: Collection[int]) -> dict[int, tuple[int, str]]:
-        """Achievement id → (participant id, season it may count in)."""
+    async def achievement_boards(
+        self, ids: Collection[int]
+    ) -> dict[int, tuple[int, set[tuple[str, str]]]]:
+        """Achievement id → (participant, the boards it can count on)."""
         ...
 
     async def participant_boards(

@@ -26,9 +26,9 @@ from domain.rating_engine.boards import (
     row_changed,
     standing_write,
 )
-from domain.rating_engine.inputs import Pricer
+from domain.rating_engine.inputs import AchievementInput, Pricer, ResultInput
 from domain.rating_engine.ports import BoardState, BoardWrite, RatingStore, WriteOutcome
-from domain.rating_engine.pricing import cents
+from domain.rating_engine.pricing import EventField, cents
 from domain.rating_engine.selection import select
 from domain.rating_engine.standings import Board, TierRules
 from domain.services.rating_recompute import recompute_season
@@ -80,11 +80,15 @@ def triggers_from(messages: Iterable[tuple[str, Mapping[str, Any]]]) -> Triggers
 
 
 class BoardCache:
-    """Boards kept in memory by the process that runs the consumer, valid while the
-    stored board version is the one they were built or last written at."""
+    """What the process running the consumer keeps between rounds: boards (valid
+    while the stored board version is the one they were built or last written at)
+    and event fields (dropped when the event's results change). Valid only while
+    this process was the last to move the consumer's position (`position`)."""
 
     def __init__(self) -> None:
         self._boards: dict[tuple[str, str], tuple[int, Board]] = {}
+        self.fields: dict[int, EventField] = {}
+        self.position: int | None = None
 
     def get(self, key: tuple[str, str], version: int) -> Board | None:
         found = self._boards.get(key)
@@ -96,14 +100,29 @@ class BoardCache:
     def drop(self, key: tuple[str, str] | None = None) -> None:
         if key is None:
             self._boards.clear()
+            self.fields.clear()
+            self.position = None
         else:
             self._boards.pop(key, None)
+
+
+async def _fields(
+    store: RatingStore, cache: BoardCache, event_ids: set[int]
+) -> dict[int, EventField]:
+    missing = event_ids - cache.fields.keys()
+    if missing:
+        cache.fields.update(await store.fields(event_ids=missing))
+    return {e: cache.fields[e] for e in event_ids if e in cache.fields}
 
 
 @dataclass
 class _Work:
     events: set[int] = field(default_factory=set)
+    """Events whose results changed: their whole field is repriced."""
     participants: set[int] = field(default_factory=set)
+    """Participants repriced in full (their eligibility may have changed)."""
+    decided: dict[int, int] = field(default_factory=dict)
+    """Achievement → its participant: only that item is repriced."""
 
 
 async def apply_triggers(
@@ -112,16 +131,21 @@ async def apply_triggers(
     """Update every open board the triggers touch, in the store's transaction."""
     if not triggers:
         return []
+    for event_id in triggers.events:  # their fields changed
+        cache.fields.pop(event_id, None)
     seasons = set(await store.open_seasons())
     plan: dict[tuple[str, str], _Work] = {}
     for event in (await store.events(ids=triggers.events)).values():
         if event.season_code in seasons:
             for direction in event.relevance:
                 plan.setdefault((event.season_code, direction), _Work()).events.add(event.id)
-    owners = await store.achievement_owners(triggers.achievements)
-    people = triggers.participants | {pid for pid, _ in owners.values()}
     known = set(await store.direction_codes())
-    for pid in sorted(people):  # only the boards each participant can be on
+    decided = await store.achievement_boards(triggers.achievements)
+    for achievement_id, (participant_id, boards) in decided.items():  # its own boards
+        for key in boards:
+            if key[0] in seasons and key[1] in known:
+                plan.setdefault(key, _Work()).decided[achievement_id] = participant_id
+    for pid in sorted(triggers.participants):  # the boards the participant can be on
         for key in await store.participant_boards([pid], seasons):
             if key[1] in known:
                 plan.setdefault(key, _Work()).participants.add(pid)
@@ -143,6 +167,52 @@ async def apply_triggers(
     return outcomes
 
 
+async def _reprice_partly(
+    store: RatingStore,
+    cache: BoardCache,
+    pricer: Pricer,
+    key: tuple[str, str],
+    work: _Work,
+    partial: set[int],
+    field_results: list[ResultInput],
+    linked: list[AchievementInput],
+    items: ItemsByParticipant,
+) -> None:
+    """Stored items, except those whose inputs changed, which are priced again: the
+    results (and linked achievements) of changed events, and decided achievements."""
+    season, direction = key
+    exclusions = await store.exclusions(season)
+    stored = await store.stored_items(season, direction, partial)
+    for pid in partial:
+        items.items[pid] = [
+            i
+            for i in stored.get(pid, [])
+            if i.event_id not in work.events and i.achievement_id not in work.decided
+        ]
+    if work.events:
+        events = await store.events(ids=work.events)
+        fields = await _fields(store, cache, work.events)
+        mine = [r for r in field_results if r.participant_id in partial]
+        price_results(pricer, direction, events, fields, mine, items, exclusions=exclusions)
+        theirs = [a for a in linked if a.participant_id in partial]
+        price_achievements(
+            pricer, direction, season, events, fields, theirs, items, exclusions=exclusions
+        )
+    owners = {pid for pid in work.decided.values() if pid in partial}
+    if owners:
+        decided = [
+            a
+            for a in await store.achievements(season=season, participant_ids=owners)
+            if a.id in work.decided and a.event_id not in work.events  # (those: just above)
+        ]
+        needed = {a.event_id for a in decided if a.event_id is not None}
+        events = await store.events(ids=needed)
+        fields = await _fields(store, cache, needed)
+        price_achievements(
+            pricer, direction, season, events, fields, decided, items, exclusions=exclusions
+        )
+
+
 async def _update_board(
     store: RatingStore, board: BoardState, work: _Work, now: datetime, cache: BoardCache
 ) -> WriteOutcome:
@@ -156,6 +226,7 @@ async def _update_board(
         {r.participant_id for r in field_results}
         | {a.participant_id for a in linked}
         | work.participants
+        | set(work.decided.values())
     )
     stored_entries = await store.entries(season, direction, candidates)
     eligible = await store.eligibility(candidates, now)
@@ -167,23 +238,15 @@ async def _update_board(
     partial = {p for p in candidates if p in eligible and p not in full}
     items = ItemsByParticipant()
     if partial:
-        stored = await store.stored_items(season, direction, partial)
-        for pid in partial:
-            items.items[pid] = [i for i in stored.get(pid, []) if i.event_id not in work.events]
-        events = await store.events(ids=work.events)
-        fields = await store.fields(event_ids=work.events)
-        mine = [r for r in field_results if r.participant_id in partial]
-        price_results(pricer, direction, events, fields, mine, items, exclusions=exclusions)
-        theirs = [a for a in linked if a.participant_id in partial]
-        price_achievements(
-            pricer, direction, season, events, fields, theirs, items, exclusions=exclusions
+        await _reprice_partly(
+            store, cache, pricer, (season, direction), work, partial, field_results, linked, items
         )
     if full:
         results = await store.results(season=season, participant_ids=full)
         achievements = await store.achievements(season=season, participant_ids=full)
         needed = {r.event_id for r in results} | {a.event_id for a in achievements if a.event_id}
         events = await store.events(ids=needed)
-        fields = await store.fields(event_ids=needed)
+        fields = await _fields(store, cache, needed)
         price_results(pricer, direction, events, fields, results, items, exclusions=exclusions)
         price_achievements(
             pricer, direction, season, events, fields, achievements, items, exclusions=exclusions

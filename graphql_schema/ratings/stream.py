@@ -118,8 +118,6 @@ def _event_type(info: Info, event: FeedEvent, batch: FeedBatch) -> RatingEventTy
 
 
 def _in_window(event: FeedEvent, top: int) -> bool:
-    if event.kind is RatingEventKind.BATCH_COMPLETE:
-        return True
     return any(rank is not None and rank <= top for rank in (event.old_rank, event.new_rank))
 
 
@@ -184,13 +182,58 @@ class RatingEventsQuery:
         )
 
 
+@strawberry.type(
+    name="RatingUpdate",
+    description="One rating batch as a subscriber sees it: the CHANGE events whose old or "
+    "new rank is within its window, in cursor order. `cursor`: resume after it.",
+)
+class RatingUpdateType:
+    batch_id: str
+    cursor: str = strawberry.field(
+        description="The last cursor this message covers (the batch's marker when complete)."
+    )
+    complete: bool = strawberry.field(
+        description="The batch-complete marker is included: the batch is over."
+    )
+    events: list[RatingEventType]
+
+
+def updates(info: Info, batch: FeedBatch, after: int, top: int) -> list[RatingUpdateType]:
+    """The batch's events after a cursor, one message per rating batch (shared by the
+    subscribers of one viewer class and window)."""
+    groups: list[list[FeedEvent]] = []
+    for event in batch.events:
+        if event.cursor <= after:
+            continue
+        if not groups or groups[-1][-1].batch_id != event.batch_id:
+            groups.append([])
+        groups[-1].append(event)
+    found = []
+    for group in groups:
+        key = (_viewer_class(info), top, group[0].cursor, group[-1].cursor)
+        message = batch.shared.get(key)
+        if message is None:
+            message = batch.shared[key] = RatingUpdateType(
+                batch_id=group[0].batch_id,
+                cursor=encode_cursor((group[-1].cursor,)),
+                complete=group[-1].kind is RatingEventKind.BATCH_COMPLETE,
+                events=[
+                    event_type(info, e, batch)
+                    for e in group
+                    if e.kind is RatingEventKind.CHANGE and _in_window(e, top)
+                ],
+            )
+        found.append(message)
+    return found
+
+
 @strawberry.type
 class RatingSubscription:
     @strawberry.subscription(
-        description="Rating events whose old or new rank is within `top` (and every "
-        "BATCH_COMPLETE marker), for universities and admins, with identities as the "
-        "permission policy allows. `after`: resume after a cursor (nothing missed, nothing "
-        "repeated); without it, from now. CURSOR_EXPIRED: reload the standings."
+        description="Rating batches for universities and admins: per batch, the events whose "
+        "old or new rank is within `top`, with identities as the permission policy allows. "
+        "`after`: resume after a cursor (nothing missed, nothing repeated); without it, from "
+        "now. CURSOR_EXPIRED: reload the standings."
     )
     async def rating_updates(
         self,
@@ -199,7 +242,7 @@ class RatingSubscription:
         direction: str,
         top: int = 100,
         after: str | None = None,
-    ) -> AsyncGenerator[RatingEventType, None]:
+    ) -> AsyncGenerator[RatingUpdateType, None]:
         _viewer_checks(info, may_follow_rating_events(info.context.viewer))
         found = services(info)
         if not 1 <= top <= found.max_top:
@@ -222,11 +265,10 @@ class RatingSubscription:
                         break
                     if last < await feed.horizon():
                         raise expired()
-                    for event in batch.events:
-                        if _in_window(event, top):
-                            yield event_type(info, event, batch)
-                            # resumed once the message went out: log what it served
-                            await flush_access_log(info.context, operation)
+                    for message in updates(info, batch, last, top):
+                        yield message
+                        # resumed once the message went out: log what it served
+                        await flush_access_log(info.context, operation)
                     last = batch.last
                 while True:  # then live
                     item = await live.get()
@@ -238,10 +280,9 @@ class RatingSubscription:
                         )
                     if isinstance(item, Exception):
                         raise item
-                    for event in item.events:
-                        if event.cursor > last and _in_window(event, top):
-                            yield event_type(info, event, item)
-                            await flush_access_log(info.context, operation)
+                    for message in updates(info, item, last, top):
+                        yield message
+                        await flush_access_log(info.context, operation)
                     last = max(last, item.last)
         finally:
             await flush_access_log(info.context, operation)

@@ -101,10 +101,10 @@ class SqlAlchemyRatingStore:
     async def lock_board(self, season: str, direction: str, rules_version: int) -> BoardState:
         values = board_values(season, direction, rules_version)
         insert = (postgresql.insert if self.postgres else sqlite.insert)(rating_boards)
-        created = await self.session.execute(
-            insert.values(**values).on_conflict_do_nothing(
-                index_elements=["season_code", "direction_code"]
-            )
+        created = await self.session.scalar(
+            insert.values(**values)
+            .on_conflict_do_nothing(index_elements=["season_code", "direction_code"])
+            .returning(rating_boards.c.season_code)
         )
         b = rating_boards.c
         stmt = sa.select(rating_boards).where(
@@ -122,7 +122,7 @@ class SqlAlchemyRatingStore:
             entry_count=row.entry_count,
             head_cursor=row.head_cursor,
             frozen=row.frozen_at is not None,
-            is_new=bool(getattr(created, "rowcount", 0)) or row.computed_at is None,
+            is_new=created is not None or row.computed_at is None,
         )
 
     async def rules(self, version: int | None = None) -> RatingRulesDoc:
@@ -221,8 +221,10 @@ class SqlAlchemyRatingStore:
             self.session, season=season, participant_ids=participant_ids, event_ids=event_ids
         )
 
-    async def achievement_owners(self, ids: Collection[int]) -> dict[int, tuple[int, str]]:
-        return await reads.load_achievement_owners(self.session, ids)
+    async def achievement_boards(
+        self, ids: Collection[int]
+    ) -> dict[int, tuple[int, set[tuple[str, str]]]]:
+        return await reads.load_achievement_boards(self.session, ids)
 
     async def participant_boards(
         self, participant_ids: Collection[int], seasons: Collection[str]

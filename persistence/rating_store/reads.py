@@ -237,19 +237,34 @@ async def load_achievements(
     ]
 
 
-async def load_achievement_owners(
+async def load_achievement_boards(
     session: AsyncSession, ids: Collection[int]
-) -> dict[int, tuple[int, str]]:
+) -> dict[int, tuple[int, set[tuple[str, str]]]]:
+    """Achievement id → (participant, the boards it can count on): the linked event's
+    season and directions, or its own season and approved directions."""
     a = achievements.c
-    found: dict[int, tuple[int, str]] = {}
+    found: dict[int, tuple[int, set[tuple[str, str]]]] = {}
     for part in chunks(ids):
-        stmt = (
-            sa.select(a.id, a.participant_id, sa.func.coalesce(events.c.season_code, a.season_code))
-            .outerjoin(events, events.c.id == a.event_id)
+        linked = (
+            sa.select(
+                a.id, a.participant_id, events.c.season_code, event_directions.c.direction_code
+            )
+            .join(events, events.c.id == a.event_id)
+            .outerjoin(event_directions, event_directions.c.event_id == a.event_id)
             .where(a.id.in_(part))
         )
-        for aid, pid, season in (await session.execute(stmt)).tuples():
-            found[aid] = (pid, season)
+        own = (
+            sa.select(
+                a.id, a.participant_id, a.season_code, achievement_directions.c.direction_code
+            )
+            .outerjoin(achievement_directions, achievement_directions.c.achievement_id == a.id)
+            .where(a.id.in_(part), a.event_id.is_(None))
+        )
+        for stmt in (linked, own):
+            for aid, pid, season, direction in (await session.execute(stmt)).tuples():
+                boards = found.setdefault(aid, (pid, set()))[1]
+                if direction is not None:
+                    boards.add((season, direction))
     return found
 
 

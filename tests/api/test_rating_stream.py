@@ -29,8 +29,8 @@ from tests.support.ws import Subscription
 
 DIRECTION = "ROBOTICS_PROGRAMMING"
 UPDATES = """subscription($s: String!, $d: String!, $top: Int!, $after: String) {
-  ratingUpdates(season: $s, direction: $d, top: $top, after: $after) {
-    cursor batchId kind oldRank newRank newPoints newTier participant { lastName } } }"""
+  ratingUpdates(season: $s, direction: $d, top: $top, after: $after) { batchId cursor complete
+    events { cursor batchId kind oldRank newRank newPoints newTier participant { lastName } } } }"""
 EVENTS = """query($s: String!, $d: String!, $after: String) {
   ratingEvents(season: $s, direction: $d, after: $after, first: 100) {
     totalCount edges { cursor node { cursor kind participant { lastName } } } } }"""
@@ -80,12 +80,11 @@ async def make_world(state: Any, live_server: Any, client: GraphQLClient) -> Wor
 
 
 async def _batch(sub: Subscription) -> list[dict[str, Any]]:
-    """Messages up to and including the batch-complete marker."""
-    found = []
-    while True:
-        found.append((await sub.data())["ratingUpdates"])
-        if found[-1]["kind"] == "BATCH_COMPLETE":
-            return found
+    """One rating batch: its events, then its marker (`{kind: BATCH_COMPLETE, cursor}`)."""
+    update = (await sub.data())["ratingUpdates"]
+    assert update["complete"] and {e["batchId"] for e in update["events"]} <= {update["batchId"]}
+    return [*update["events"], {"kind": "BATCH_COMPLETE", "cursor": update["cursor"],
+                                "batchId": update["batchId"]}]  # fmt: skip
 
 
 async def test_approval_reaches_the_university_and_a_reconnect_misses_nothing(

@@ -40,8 +40,8 @@ from tests.support.ws import Subscription
 TALENT = str(Path(sys.executable).parent / "talent")
 DIRECTION = "ROBOTICS_PROGRAMMING"
 UPDATES = """subscription($s: String!, $d: String!, $after: String) {
-  ratingUpdates(season: $s, direction: $d, top: 10, after: $after) {
-    cursor kind oldRank newRank participant { lastName } } }"""
+  ratingUpdates(season: $s, direction: $d, top: 10, after: $after) { cursor complete
+    events { cursor kind oldRank newRank participant { lastName } } } }"""
 EVENTS = """query($s: String!, $d: String!, $after: String) {
   ratingEvents(season: $s, direction: $d, after: $after, first: 100) {
     edges { cursor node { kind oldRank } } } }"""
@@ -110,11 +110,10 @@ async def _token(client: GraphQLClient, role: str) -> str:
 
 
 async def _batch(sub: Subscription) -> list[dict[str, Any]]:
-    found = []
-    while True:
-        found.append((await sub.data(within=10))["ratingUpdates"])
-        if found[-1]["kind"] == "BATCH_COMPLETE":
-            return found
+    """One rating batch: its events, then its marker."""
+    update = (await sub.data(within=10))["ratingUpdates"]
+    assert update["complete"]
+    return [*update["events"], {"kind": "BATCH_COMPLETE", "cursor": update["cursor"]}]
 
 
 async def _scenario(url: str, bases: list[str]) -> None:

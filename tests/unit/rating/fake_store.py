@@ -176,13 +176,20 @@ class FakeRatingStore:
             found.append(a)
         return found
 
-    async def achievement_owners(self, ids: Collection[int]) -> dict[int, tuple[int, str]]:
-        found = {}
+    async def achievement_boards(
+        self, ids: Collection[int]
+    ) -> dict[int, tuple[int, set[tuple[str, str]]]]:
+        found: dict[int, tuple[int, set[tuple[str, str]]]] = {}
         for i in ids:
             a = self.world.achievements.get(i)
-            if a is not None:
-                event = self.world.events.get(a.event_id) if a.event_id else None
-                found[i] = (a.participant_id, event.season_code if event else a.season_code)
+            if a is None:
+                continue
+            event = self.world.events.get(a.event_id) if a.event_id else None
+            if event is not None:
+                boards = {(event.season_code, d) for d in event.relevance}
+            else:
+                boards = {(a.season_code, d) for d in a.directions}
+            found[i] = (a.participant_id, boards)
         return found
 
     async def participant_boards(
