@@ -3,10 +3,14 @@
 Arranges a dedicated database with 250,000 participants (COPY, seconds), then
 imports CSV files of 10,000 and 100,000 rows — identifiers mixed (40% platform
 id, 30% email, 30% last name + first name + birth date), 2% invalid rows, 1%
-unmatched — each in its own process, and prints rows/s and the peak resident
-memory of each run: memory must not grow with the file size.
+unmatched — each in its own process (into a new event each time), `--repeat`
+times, and prints rows/s, the peak resident memory (it must not grow with the
+file size) and the CPU time per row of the importing process and, where the
+server runs on this machine, of the database backends (read from /proc). CPU per
+row is much less noisy than rows/s on a machine shared with other work; the last
+line of each size gives the medians.
 
-    .venv/bin/python -m bench.bench_import [--participants 250000] [--rows 100000]
+    .venv/bin/python -m bench.bench_import [--participants 250000] [--rows 100000] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -19,9 +23,11 @@ import os
 import platform
 import random
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
@@ -78,7 +84,10 @@ def arrange(url: str, participants: int) -> None:
             " VALUES ('ORGANIZER', %s, 'bench@org.test', %s, true)",
             (NOW, org),
         )
-        cur.execute("ANALYZE participants")
+    with psycopg.connect(url, autocommit=True) as conn:
+        # as a live database would have it: statistics, hint bits and the visibility
+        # map set (the server may run without autovacuum), not left to the first import
+        conn.execute("VACUUM (ANALYZE) participants")
 
 
 def new_event(url: str) -> int:
@@ -163,19 +172,83 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def measure(url: str, rows: int, participants: int, workdir: Path) -> dict[str, object]:
-    path = workdir / f"results_{rows}.csv"
-    write_file(path, rows, participants)
+class ServerCpu:
+    """CPU seconds the database's backends used while a block ran, from /proc (the
+    server must run on this machine; `None` otherwise). Sampled by a thread of this
+    parent process, which is idle meanwhile, so the importing process is not charged."""
+
+    def __init__(self, database: str) -> None:
+        self.marker = database.encode()
+        self.first: dict[str, float] = {}
+        self.last: dict[str, float] = {}
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> ServerCpu:
+        self._scan(self.first)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join()
+
+    @property
+    def seconds(self) -> float | None:
+        if not self.last:
+            return None
+        return sum(cpu - self.first.get(pid, 0.0) for pid, cpu in self.last.items())
+
+    def _sample(self) -> None:
+        while not self.stop.wait(0.05):
+            self._scan(self.last)
+        self._scan(self.last)
+
+    def _scan(self, into: dict[str, float]) -> None:
+        ticks = os.sysconf("SC_CLK_TCK")
+        for pid in os.listdir("/proc") if os.path.isdir("/proc") else []:
+            if not pid.isdigit():
+                continue
+            try:
+                command = Path(f"/proc/{pid}/cmdline").read_bytes()
+                if not command.startswith(b"postgres") or self.marker not in command:
+                    continue  # a backend's title: `postgres: … user database host …`
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            into[pid] = (int(fields[11]) + int(fields[12])) / ticks
+
+
+def measure(url: str, path: Path) -> dict[str, object]:
     event_id = new_event(url)
-    worker = subprocess.run(
-        [sys.executable, "-m", "bench.bench_import", "--worker", url, str(event_id), str(path)],
-        capture_output=True, text=True,
-    )  # fmt: skip
+    with ServerCpu(url.rsplit("/", 1)[1]) as server:
+        worker = subprocess.run(
+            [sys.executable, "-m", "bench.bench_import", "--worker", url, str(event_id), str(path)],
+            capture_output=True, text=True,
+        )  # fmt: skip
     if worker.returncode != 0:
         raise SystemExit(worker.stderr)
     figures = json.loads(worker.stdout.strip().splitlines()[-1])
+    rows = figures["rows"]
+    figures["client_cpu_us_per_row"] = round(figures["client_cpu_s"] / rows * 1e6, 1)
+    if server.seconds is not None:
+        figures["db_cpu_s"] = round(server.seconds, 2)
+        figures["db_cpu_us_per_row"] = round(server.seconds / rows * 1e6, 1)
     figures["file_mib"] = round(path.stat().st_size / 2**20, 1)
+    figures["load_avg_1m"] = round(os.getloadavg()[0], 2)
     return dict(figures)
+
+
+def medians(runs: list[dict[str, object]]) -> dict[str, object]:
+    """The median of each figure over the runs of one file (peak RSS: the highest)."""
+    keys = ("rows_per_s", "seconds", "client_cpu_us_per_row", "db_cpu_us_per_row")
+    summary: dict[str, object] = {"rows": runs[0]["rows"], "runs": len(runs)}
+    for key in keys:
+        values = [float(str(run[key])) for run in runs if key in run]
+        if values:
+            summary[f"median_{key}"] = round(statistics.median(values), 1)
+    summary["max_rss_mib"] = max(float(str(run["max_rss_mib"])) for run in runs)
+    return summary
 
 
 def cpu_model() -> str:
@@ -189,6 +262,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--participants", type=int, default=250_000)
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each file size")
     parser.add_argument("--worker", nargs=3, metavar=("URL", "EVENT", "FILE"))
     args = parser.parse_args()
     if args.worker:
@@ -206,7 +280,13 @@ def main() -> None:
         print(f"arranged {args.participants} participants in {time.perf_counter() - started:.1f} s")
         with tempfile.TemporaryDirectory() as workdir:
             for rows in (args.rows // 10, args.rows):
-                print(json.dumps(measure(url, rows, args.participants, Path(workdir))))
+                path = Path(workdir) / f"results_{rows}.csv"
+                write_file(path, rows, args.participants)
+                runs = []
+                for _ in range(args.repeat):
+                    runs.append(measure(url, path))
+                    print(json.dumps(runs[-1]))
+                print(json.dumps({"summary": medians(runs)}))
     finally:
         with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -118,15 +118,18 @@ def _csv_rows(text: io.TextIOWrapper) -> Iterator[tuple[int, dict[str, Any]]]:
 
 
 def _csv_body(reader: Any, header: list[str]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Rows as header → cell (an unnamed column is `column N`; a later cell of a
+    repeated name wins). Built with `dict(zip())`: this loop runs once per row."""
+    names = [name or f"column {index + 1}" for index, name in enumerate(header)]
+    width = len(names)
     number = 1
     for cells in reader:
         number += 1
-        if not any(cell.strip() for cell in cells):
+        if not "".join(cells).strip():  # blank, or only separators and spaces
             continue
-        row: dict[str, Any] = {}
-        for index, cell in enumerate(cells):
-            name = header[index] if index < len(header) and header[index] else f"column {index + 1}"
-            row[name] = cell
+        row: dict[str, Any] = dict(zip(names, cells, strict=False))
+        for index in range(width, len(cells)):  # cells beyond the header
+            row[f"column {index + 1}"] = cells[index]
         yield number, row
 
 

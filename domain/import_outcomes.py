@@ -8,9 +8,16 @@ choices); it is pure, so the rules are tested without a database.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from domain.imports import Identifier, ParsedRow, RowReason
+
+SAME_ROW = "the same row as row {row}"
+SAME_PARTICIPANT = "this participant already has a result in row {row}"
+AMBIGUOUS = "more than one participant matches; a moderator will choose"
+NOBODY = "no participant matches"
+"""The words of the reasons `settle` gives; a database that settles rows itself
+(PostgreSQL, `persistence/imports/postgres.py`) fills in the same `{row}`."""
 
 
 def reason_text(reason: RowReason, message: str) -> str:
@@ -33,6 +40,36 @@ class RowOutcome:
     state: str  # ImportRowState value
     participant_id: int | None = None
     reason: str | None = None
+
+
+@dataclass(frozen=True)
+class StagedChunk:
+    """A chunk after the lookups that no earlier chunk can change — which participants
+    each identifier names, and earlier moderator choices — and before it is settled
+    against the earlier rows of its batch and stored. A database that keeps these in
+    the chunk's own transaction (PostgreSQL: a temporary table) leaves them empty."""
+
+    rows: Sequence[ParsedRow]
+    matches: Matches | None = None
+    resolved: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ChunkOutcome:
+    """What storing a chunk of rows did: how many rows ended in each state (the batch
+    counter names) and the participants whose result was created or changed."""
+
+    counts: dict[str, int]
+    changed: list[int] = field(default_factory=list)
+
+
+def count_states(outcomes: Sequence[RowOutcome]) -> dict[str, int]:
+    """The batch counters a chunk adds: `total_rows` and one per state."""
+    counts = {"total_rows": len(outcomes), "applied_rows": 0, "unmatched_rows": 0,
+              "invalid_rows": 0}  # fmt: skip
+    for outcome in outcomes:
+        counts[f"{outcome.state.lower()}_rows"] += 1
+    return counts
 
 
 _NONE: list[int] = []
@@ -74,7 +111,7 @@ def settle(
             continue
         earlier = seen_keys.get(row.row_key) or keys.get(row.row_key)
         if earlier:
-            message = f"the same row as row {earlier}"
+            message = SAME_ROW.format(row=earlier)
             outcomes.append(
                 RowOutcome(row, "INVALID", None, reason_text(RowReason.DUPLICATE_ROW, message))
             )
@@ -84,17 +121,14 @@ def settle(
         participant = found[0] if len(found) == 1 else resolved.get(row.row_key)
         if participant is None:
             if found:
-                reason, message = (
-                    RowReason.AMBIGUOUS_PARTICIPANT,
-                    ("more than one participant matches; a moderator will choose"),
-                )
+                reason, message = RowReason.AMBIGUOUS_PARTICIPANT, AMBIGUOUS
             else:
-                reason, message = RowReason.UNKNOWN_PARTICIPANT, "no participant matches"
+                reason, message = RowReason.UNKNOWN_PARTICIPANT, NOBODY
             outcomes.append(RowOutcome(row, "UNMATCHED", None, reason_text(reason, message)))
             continue
         earlier = seen_participants.get(participant) or participants.get(participant)
         if earlier:
-            message = f"this participant already has a result in row {earlier}"
+            message = SAME_PARTICIPANT.format(row=earlier)
             outcomes.append(
                 RowOutcome(row, "INVALID", None, reason_text(RowReason.DUPLICATE_ROW, message))
             )

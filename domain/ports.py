@@ -16,8 +16,8 @@ from domain.achievements import Achievement, AchievementStatus, AchievementTrans
 from domain.analytics_ports import AnalyticsRepository
 from domain.events import Event, EventDirection, Registration
 from domain.guardians import Guardian, GuardianLink
-from domain.import_outcomes import Matches, RowOutcome
-from domain.imports import Identifier, ResultValues
+from domain.import_outcomes import ChunkOutcome, StagedChunk
+from domain.imports import ParsedRow, ResultValues
 from domain.outbox import OutboxMessage
 from domain.participants import Participant
 from domain.privacy_ports import (
@@ -123,11 +123,11 @@ class EventRepository(Protocol):
 
 
 class ImportRepository(Protocol):
-    """Bulk paths of the import: one call per batch of rows, not per row."""
+    """Bulk paths of the import: one call per chunk of rows, not per row."""
 
     pipeline_depth: int
-    """How many chunk transactions may be open at once (2 where the database has
-    row locks and concurrent writers, 1 on SQLite)."""
+    """How many chunk transactions may be open at once: 2 where the database has
+    concurrent writers (the next chunk is staged while one is written), 1 on SQLite."""
 
     def add_batch(self, batch: ImportBatch) -> None: ...
 
@@ -141,23 +141,25 @@ class ImportRepository(Protocol):
 
     async def last_row_number(self, batch_id: int) -> int: ...
 
-    async def match(self, identifiers: Sequence[Identifier]) -> Matches: ...
+    async def stage_rows(self, rows: Sequence[ParsedRow]) -> StagedChunk:
+        """The lookups of a chunk that do not depend on earlier chunks: participants
+        matched by id, email or name + birth date, earlier moderator choices. May run
+        while the previous chunk's transaction is still open."""
+        ...
 
-    async def resolved_before(self, row_keys: Sequence[str]) -> dict[str, int]:
-        """Row keys a moderator already resolved (in any batch), with the chosen participant."""
+    async def apply_rows(
+        self, batch_id: int, event_id: int, staged: StagedChunk, now: datetime
+    ) -> ChunkOutcome:
+        """Settle the staged chunk (in the same unit of work) by the rules of
+        `domain.import_outcomes.settle` against the earlier rows of the batch, which
+        must all be committed; store every row with its state and upsert the results
+        of the applied ones, only where a value differs."""
         ...
 
     async def seen_in_batch(
         self, batch_id: int, participant_ids: Sequence[int], row_keys: Sequence[str]
     ) -> tuple[dict[int, int], dict[str, int]]:
         """Earlier rows of the batch by participant and by row key → their row numbers."""
-        ...
-
-    async def write_rows(
-        self, batch_id: int, event_id: int, outcomes: Sequence[RowOutcome], now: datetime
-    ) -> list[int]:
-        """Store the rows and upsert results of the applied ones; returns the
-        participants whose result was created or changed."""
         ...
 
     async def count_rows(self, batch_id: int, counts: dict[str, int]) -> int:

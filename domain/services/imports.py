@@ -19,7 +19,6 @@ from typing import Any, BinaryIO
 from domain.errors import Forbidden, InvalidInput, NotFound
 from domain.events import IMPORTABLE_STATUSES, EventStatus
 from domain.import_files import ImportFileError, open_rows
-from domain.import_outcomes import RowOutcome, settle
 from domain.imports import ParsedRow, parse_row
 from domain.outbox import OutboxMessage
 from domain.policy import Viewer, can_manage_event, require_signed_in
@@ -27,7 +26,7 @@ from domain.ports import Clock, UnitOfWork
 from domain.results import ImportBatch, ImportBatchStatus
 
 RESULTS_APPLIED = "results.applied"
-DEFAULT_CHUNK_ROWS = 1000
+DEFAULT_CHUNK_ROWS = 5000
 
 
 @dataclass(frozen=True)
@@ -78,15 +77,6 @@ async def import_results(
     return await _finish(uow_factory, batch.id, clock)
 
 
-@dataclass
-class _Chunk:
-    """One chunk in flight; the next chunk waits on these futures to stay in order."""
-
-    rows: list[ParsedRow]
-    settled: asyncio.Future[tuple[dict[int, int], dict[str, int]]]
-    committed: asyncio.Future[int]
-
-
 async def _run_chunks(
     uow_factory: Callable[[], UnitOfWork],
     batch_id: int,
@@ -95,16 +85,16 @@ async def _run_chunks(
     clock: Clock,
     progress: ProgressCallback | None,
 ) -> None:
-    """Apply chunks in file order. While one chunk's writes run in the database, the
-    next is parsed (in a thread) and, where the database allows two writers
-    (`pipeline_depth` 2 on PostgreSQL), matched and settled too. Commits stay
-    strictly ordered, so committed chunks always form a prefix of the file: the
-    resume point after a crash is simply the last committed row."""
+    """Apply chunks in file order. Where the database allows two writers
+    (`pipeline_depth` 2 on PostgreSQL), the next chunk is copied in and matched on
+    its own connection while the previous one is settled and written; it is settled
+    only after the previous one committed, so commits stay strictly ordered and
+    committed chunks always form a prefix of the file: the resume point after a
+    crash is simply the last committed row. The chunk after that is parsed in a
+    thread meanwhile."""
     async with uow_factory() as probe:
         depth = probe.imports.pipeline_depth
-    loop = asyncio.get_running_loop()
     in_flight: list[asyncio.Task[int]] = []
-    previous: _Chunk | None = None
     completed = 0
 
     async def finish_oldest() -> None:
@@ -114,26 +104,26 @@ async def _run_chunks(
         if progress is not None:
             progress(Progress(batch_id, completed, done))
 
+    parsing = asyncio.ensure_future(asyncio.to_thread(next, chunks, None))
     try:
-        rows = await asyncio.to_thread(next, chunks, None)
-        while rows is not None:
-            chunk = _Chunk(rows, loop.create_future(), loop.create_future())
+        while (rows := await parsing) is not None:
+            previous = in_flight[-1] if in_flight else None
             in_flight.append(
                 asyncio.create_task(
-                    _apply_chunk(uow_factory, batch_id, event_id, chunk, previous, clock)
+                    _apply_chunk(uow_factory, batch_id, event_id, rows, previous, clock)
                 )
             )
-            previous = chunk
             parsing = asyncio.ensure_future(asyncio.to_thread(next, chunks, None))
-            try:
-                while len(in_flight) >= depth:
-                    await finish_oldest()
-            finally:
-                rows = await parsing
+            while len(in_flight) >= depth:
+                await finish_oldest()
         while in_flight:
             await finish_oldest()
-    finally:  # a failed chunk fails the ones after it; collect them all
+    finally:  # a failed chunk fails the ones after it; collect them all, and let the
+        # parsing thread (which cannot be cancelled) stop reading before the file closes
         await asyncio.gather(*in_flight, return_exceptions=True)
+        await asyncio.wait([parsing])
+        if not parsing.cancelled():
+            parsing.exception()  # retrieved; a chunk's own failure is what propagates
 
 
 def _chunks(
@@ -204,68 +194,30 @@ async def _apply_chunk(
     uow_factory: Callable[[], UnitOfWork],
     batch_id: int,
     event_id: int,
-    chunk: _Chunk,
-    previous: _Chunk | None,
+    rows: list[ParsedRow],
+    previous: asyncio.Task[int] | None,
     clock: Clock,
 ) -> int:
-    """One transaction: rows, results, counters and the outbox message together.
-    It settles after the previous chunk settled and commits after it committed."""
-    try:
-        async with uow_factory() as uow:
-            rows = chunk.rows
-            valid = [r for r in rows if r.identifier is not None]
-            matches = await uow.imports.match([r.identifier for r in valid if r.identifier])
-            open_keys = [
-                r.row_key for r in valid if r.identifier and len(matches.of(r.identifier)) != 1
-            ]
-            resolved = await uow.imports.resolved_before(open_keys)
-            candidates = [p for r in valid if r.identifier for p in matches.of(r.identifier)]
-            seen_participants, seen_keys = await uow.imports.seen_in_batch(
-                batch_id, candidates + list(resolved.values()), [r.row_key for r in valid]
+    """One transaction: rows, results, counters and the outbox message together. It
+    is staged at once, settled after the previous chunk committed (its rows are the
+    earlier rows this one is checked against), and fails if that one failed."""
+    async with uow_factory() as uow:
+        staged = await uow.imports.stage_rows(rows)
+        if previous is not None:
+            await previous
+        now = clock.now()
+        outcome = await uow.imports.apply_rows(batch_id, event_id, staged, now)
+        done = await uow.imports.count_rows(batch_id, outcome.counts)
+        if outcome.changed:
+            uow.outbox.add(
+                OutboxMessage(
+                    topic=RESULTS_APPLIED,
+                    created_at=now,
+                    payload={"event_id": event_id, "participant_ids": sorted(outcome.changed)},
+                )
             )
-            if previous is not None:  # rows of a chunk that may not be committed yet
-                earlier_participants, earlier_keys = await previous.settled
-                seen_participants = {**earlier_participants, **seen_participants}
-                seen_keys = {**earlier_keys, **seen_keys}
-            outcomes = settle(rows, matches, resolved, seen_participants, seen_keys)
-            chunk.settled.set_result(
-                (
-                    {o.participant_id: o.row.row_number for o in outcomes
-                     if o.participant_id is not None},
-                    {o.row.row_key: o.row.row_number for o in outcomes
-                     if o.row.identifier is not None},
-                )
-            )  # fmt: skip
-            now = clock.now()
-            changed = await uow.imports.write_rows(batch_id, event_id, outcomes, now)
-            if previous is not None:
-                await previous.committed  # commits stay in file order
-            done = await uow.imports.count_rows(batch_id, _counts(outcomes))
-            if changed:
-                uow.outbox.add(
-                    OutboxMessage(
-                        topic=RESULTS_APPLIED,
-                        created_at=now,
-                        payload={"event_id": event_id, "participant_ids": sorted(changed)},
-                    )
-                )
-            await uow.commit()
-    except BaseException as error:
-        for future in (chunk.settled, chunk.committed):
-            if not future.done():
-                future.set_exception(error)
-                future.exception()  # retrieved: the caller re-raises it from the task
-        raise
-    chunk.committed.set_result(done)
+        await uow.commit()
     return done
-
-
-def _counts(outcomes: list[RowOutcome]) -> dict[str, int]:
-    counts = {"total_rows": len(outcomes), "applied_rows": 0, "unmatched_rows": 0,
-              "invalid_rows": 0}  # fmt: skip
-    for outcome in outcomes:
-        counts[f"{outcome.state.lower()}_rows"] += 1
-    return counts
 
 
 async def _finish(

@@ -1,5 +1,6 @@
-"""What both databases share in the import: batches, matching by id and email,
-duplicate checks, and the conditional result upsert.
+"""What both databases share in the import: batches, the batch's earlier rows, the
+conditional result upsert and a moderator's resolution of one row. How a chunk is
+settled and stored (`apply_rows`) is each database's own: `postgres.py`, `sqlite.py`.
 
 The upsert only writes when a value differs (`IS DISTINCT FROM`), so a re-import
 of the same rows touches nothing and reports no participant as changed.
@@ -7,7 +8,6 @@ of the same rows touches nothing and reports no participant as changed.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -17,12 +17,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.achievements import AchievementStatus
-from domain.import_outcomes import Matches, RowOutcome
-from domain.imports import Identifier, ResultValues
+from domain.import_outcomes import ChunkOutcome, StagedChunk
+from domain.imports import ParsedRow, ResultValues
 from domain.results import ImportBatch, ImportRow, ImportRowState, ResultSource
 from persistence.tables.achievements import achievements
 from persistence.tables.events import import_batches, import_rows, results
-from persistence.tables.people import participants
 
 _VALUE_COLUMNS = ("status", "score", "max_score", "place", "team", "completion")
 
@@ -91,46 +90,19 @@ class SqlAlchemyImportRepository:
         )
         return int(value or 0)
 
-    # --- matching ------------------------------------------------------------
+    # --- a chunk ---------------------------------------------------------------
 
-    async def match(self, identifiers: Sequence[Identifier]) -> Matches:
-        found: dict[str, list[int]] = defaultdict(list)
-        ids = {i.participant_id for i in identifiers if i.kind == "id"}
-        emails = {i.email for i in identifiers if i.kind == "email"}
-        live = participants.c.erased_at.is_(None)
-        p = participants.c
-        parts: list[Any] = []
-        if ids:  # by id and by email in one round trip
-            parts.append(sa.select(sa.literal("id"), p.id, sa.cast(p.id, sa.String))
-                         .where(self.among(p.id, ids), live))  # fmt: skip
-        if emails:
-            parts.append(sa.select(sa.literal("email"), p.id, p.email)
-                         .where(self.among(p.email, emails), live))  # fmt: skip
-        if parts:
-            query: Any = parts[0] if len(parts) == 1 else sa.union_all(*parts)
-            for kind, pid, value in await self.session.execute(query):
-                found[f"{kind}:{value}"].append(pid)
-        names = [i for i in identifiers if i.kind == "name"]
-        if names:
-            for key, pid in await self.match_names(names):
-                found[key].append(pid)
-        return Matches(dict(found))
-
-    async def match_names(self, names: Sequence[Identifier]) -> list[tuple[str, int]]:
-        """(identifier key, participant id) for every name + birth date match."""
+    async def stage_rows(self, rows: Sequence[ParsedRow]) -> StagedChunk:
+        """Match a chunk (`domain.ports.ImportRepository`); each database its own way."""
         raise NotImplementedError
 
-    async def resolved_before(self, row_keys: Sequence[str]) -> dict[str, int]:
-        if not row_keys:
-            return {}
-        rows = await self.session.execute(
-            sa.select(import_rows.c.row_key, import_rows.c.participant_id).where(
-                self.among(import_rows.c.row_key, row_keys),
-                import_rows.c.resolved_by_account_id.is_not(None),
-                import_rows.c.participant_id.is_not(None),
-            )
-        )
-        return {key: pid for key, pid in rows}
+    async def apply_rows(
+        self, batch_id: int, event_id: int, staged: StagedChunk, now: datetime
+    ) -> ChunkOutcome:
+        """Settle, store and apply a staged chunk (`domain.ports.ImportRepository`)."""
+        raise NotImplementedError
+
+    # --- the batch's earlier rows (duplicates, resolution checks) --------------
 
     async def seen_in_batch(
         self, batch_id: int, participant_ids: Sequence[int], row_keys: Sequence[str]
@@ -176,25 +148,6 @@ class SqlAlchemyImportRepository:
             .returning(c.total_rows)
         )
         return int(result.scalar_one())
-
-    async def write_rows(
-        self, batch_id: int, event_id: int, outcomes: Sequence[RowOutcome], now: datetime
-    ) -> list[int]:
-        row_ids = await self.insert_rows(batch_id, outcomes, now)
-        applied = [
-            result_row(event_id, o.participant_id, o.row.values, row_id, now)
-            for o, row_id in zip(outcomes, row_ids, strict=True)
-            if o.state == ImportRowState.APPLIED
-            and o.participant_id is not None
-            and o.row.values is not None
-        ]
-        return await self.upsert_results(event_id, applied)
-
-    async def insert_rows(
-        self, batch_id: int, outcomes: Sequence[RowOutcome], now: datetime
-    ) -> list[int]:
-        """Store the rows; returns their ids in the same order."""
-        raise NotImplementedError
 
     async def upsert_results(self, event_id: int, rows: Sequence[dict[str, Any]]) -> list[int]:
         """Insert or update results, only where something differs; link approved
