@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
+from api.access_log_task import start_settle_task, stop_settle_task
 from api.analytics_routes import analytics_routes
 from api.auth import TokenService
 from api.clock import SystemClock
@@ -151,6 +152,9 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         log.info("startup", extra={"fields": {"mode": settings.mode.value}})
         privacy = start_privacy_task(state.services, settings.privacy_run_interval_seconds)
+        settler = start_settle_task(
+            state.services.sessions, settings.access_log_settle_interval_seconds
+        )
         if state.ratings is not None:
             await state.ratings.start()
         try:
@@ -159,6 +163,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             await stop_privacy_task(privacy)
             if state.ratings is not None:
                 await state.ratings.stop()
+            await stop_settle_task(settler, state.services.sessions)
             await state.engine.dispose()
             log.info("shutdown complete")
 

@@ -61,7 +61,7 @@ class Settings(BaseSettings):
         default=None, description="Evidence files; `<var_dir>/blobs` when unset."
     )
     evidence_max_bytes: int = Field(default=10_000_000, ge=1024)
-    import_chunk_rows: int = Field(default=1000, ge=1, le=50_000)
+    import_chunk_rows: int = Field(default=5000, ge=1, le=50_000)
     # The state identity provider (an OpenID Connect provider), issue 3.
     idp_issuer: str = Field(default="", description="Expected `iss` of ID tokens.")
     idp_audience: str = Field(default="", description="Expected `aud`: our client id.")
@@ -76,6 +76,12 @@ class Settings(BaseSettings):
         default=3600.0,
         ge=0,
         description="How often the server runs due erasures and expiries (0: never).",
+    )
+    access_log_settle_interval_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        description="How often the server moves journaled access-log entries into the "
+        "per-participant log (0: only when the log is read and at shutdown).",
     )
     rating_event_retention_seconds: int = Field(
         default=30 * 86400, ge=60, description="Rating events older than this are purged."

@@ -2,10 +2,12 @@
 
 Resolvers record what a logged viewer (see `domain.policy.is_logged`) was served
 into the request's `AccessRecorder`; the `AccessLogFlush` extension writes it all
-in one multi-row INSERT when the operation ends. If that write fails, the data
-is withheld: the response becomes an error, because an unaccountable read of a
-minor's data is worse than a failed one. Subscriptions that serve personal data
-call `flush_access_log` per message.
+as one journal row when the operation ends, committed before the response is sent
+(`persistence.access_journal`: the row is settled into `access_log` later, and
+before anything reads the log). If that write fails, the data is withheld: the
+response becomes an error, because an unaccountable read of a minor's data is
+worse than a failed one. Subscriptions that serve personal data call
+`flush_access_log` per message.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from graphql import GraphQLError, OperationDefinitionNode
 from strawberry.extensions import SchemaExtension
 
 from domain.errors import ErrorCode
-from persistence.queries.privacy import write_access_log
+from persistence.access_journal import AccessReads, journal_reads
 
 log = logging.getLogger("talent.access_log")
 
@@ -47,26 +49,21 @@ class AccessRecorder:
 
 
 async def flush_access_log(context: Any, operation: str) -> int:
-    """Write what the context recorded; returns the number of rows written."""
+    """Write what the context recorded, durably, before returning; returns the number
+    of participants whose reads were recorded. Raises when the write failed."""
     reads = context.access.take()
     viewer = context.viewer
     if not reads or viewer.account_id is None:
         return 0
-    now = context.services.clock.now()
-    rows = [
-        {
-            "viewer_account_id": viewer.account_id,
-            "participant_id": participant_id,
-            "fields": sorted(fields),
-            "operation": operation[:200],
-            "request_id": (context.request_id or None) and context.request_id[:64],
-            "at": now,
-        }
-        for participant_id, fields in sorted(reads.items())
-    ]
-    async with context.services.sessions() as session, session.begin():
-        await write_access_log(session, rows)
-    return len(rows)
+    entry = AccessReads(
+        viewer_account_id=viewer.account_id,
+        operation=operation,
+        request_id=context.request_id or None,
+        at=context.services.clock.now(),
+        reads=reads,
+    )
+    await journal_reads(context.services.sessions, entry)
+    return len(reads)
 
 
 def describe_operation(execution_context: Any) -> str:

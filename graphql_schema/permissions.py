@@ -5,8 +5,9 @@ and the one guard every personal field goes through.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, TypeVar
 
 import strawberry
@@ -18,10 +19,12 @@ from domain.participants import Participant
 from domain.policy import (
     ParticipantFacts,
     Relation,
+    field_verdicts,
     is_logged,
     log_field,
     personal_fields,
     relation_of,
+    relation_to_another,
     visible_fields,
 )
 from graphql_schema.context import Context
@@ -38,17 +41,23 @@ class Standing:
     consents: frozenset[ConsentPurpose]
 
 
+@lru_cache(maxsize=1024)
+def _standing(relation: Relation, consents: frozenset[ConsentPurpose]) -> Standing:
+    """Shared immutable values: a page's rows mostly stand alike."""
+    return Standing(relation, consents)
+
+
 async def standing(context: Context, participant: Participant) -> Standing:
     viewer = context.viewer
     assert participant.id is not None
     pid = participant.id
     if viewer.is_staff or viewer.participant_id == pid:
-        return Standing(relation_of(viewer, ParticipantFacts(pid)), frozenset())
+        return _standing(relation_of(viewer, ParticipantFacts(pid)), frozenset())
     is_ward = False
     if viewer.role is Role.GUARDIAN and viewer.guardian_id is not None:
         is_ward = pid in await context.loaders.ward_ids(viewer.guardian_id)
         if is_ward:
-            return Standing(Relation.GUARDIAN, frozenset())
+            return _standing(Relation.GUARDIAN, frozenset())
     consents = context.privacy.primed_consents.get(pid)
     if consents is None:
         consents = purposes_in_force(
@@ -60,8 +69,8 @@ async def standing(context: Context, participant: Participant) -> Standing:
     related = False
     if viewer.role is Role.ORGANIZER:
         related = await context.privacy.organizer_related.load(pid)
-    facts = ParticipantFacts(pid, is_ward, related, consents)
-    return Standing(relation_of(viewer, facts), consents)
+    # Not the viewer itself (returned above), so the relation is the viewer's to another.
+    return _standing(relation_to_another(viewer, is_ward, related, consents), consents)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,13 +84,18 @@ class Access:
     personal: frozenset[str]
     logged: bool
     log_as: str | None
+    verdicts: Mapping[str, str]
+    """`domain.policy.field_verdicts`: visible field → the access-log entry serving it
+    makes (`""`: none). The same decision as `visible`/`personal`/`logged`, tabled."""
 
     def check(self, context: Context, field: str, value: T) -> T:
-        """`value`, or a FORBIDDEN error at the field's path; records logged reads."""
-        if field not in self.visible:
+        """`value`, or a FORBIDDEN error at the field's path; records logged reads.
+        Called for every personal field of every row: one dict lookup decides it."""
+        entry = self.verdicts.get(field)
+        if entry is None:
             raise forbidden(field)
-        if self.logged and field in self.personal:
-            context.access.record(self.subject_id, self.log_as or field)
+        if entry:
+            context.access.record(self.subject_id, entry)
         return value
 
     def allows(self, field: str) -> bool:
@@ -95,13 +109,15 @@ def access_for(
     relation: Relation,
     consents: frozenset[ConsentPurpose] = frozenset(),
 ) -> Access:
+    logged = is_logged(context.viewer)
     return Access(
         subject_id=subject_id,
         relation=relation,
         visible=visible_fields(type_name, relation, consents),
         personal=personal_fields(type_name),
-        logged=is_logged(context.viewer),
+        logged=logged,
         log_as=None if type_name == "Participant" else log_field(type_name),
+        verdicts=field_verdicts(type_name, relation, consents, logged),
     )
 
 

@@ -19,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from persistence.access_journal import settle_before_reading
 from persistence.tables import metadata
 from persistence.tables.accounts import accounts
 from persistence.tables.people import guardian_links, guardians, participants
@@ -78,6 +79,9 @@ def _children(owners: list[sa.Table]) -> list[tuple[sa.Table, sa.Column[Any], sa
 
 
 async def export_participant(session: AsyncSession, participant_id: int) -> dict[str, Any]:
+    # Reads still in the access-log journal (no participant_id column of their own)
+    # are settled into `access_log` first, so the export misses none of them.
+    await settle_before_reading(session)
     p = (
         (await session.execute(sa.select(participants).where(participants.c.id == participant_id)))
         .mappings()

@@ -15,6 +15,7 @@ from domain.access_log import AccessLogEntry
 from domain.accounts import Role
 from domain.consents import Consent, ConsentDocument, ConsentHistoryEntry, ConsentPurpose
 from domain.guardians import GuardianLink, GuardianLinkStatus
+from persistence.access_journal import settle_before_reading
 from persistence.queries.pages import Page, PageRequest, encode_cursor
 from persistence.queries.participants import organizer_related
 from persistence.tables.accounts import accounts, organizations
@@ -178,7 +179,9 @@ class AccessLogRow:
 async def access_log_page(
     session: AsyncSession, f: AccessLogFilter, page: PageRequest
 ) -> Page[AccessLogRow]:
-    """Newest first, with the viewer's role and organization name joined in."""
+    """Newest first, with the viewer's role and organization name joined in. Settles
+    the journal first, so the page misses no read committed before it was asked for."""
+    await settle_before_reading(session)
     conditions = []
     if f.participant_id is not None:
         conditions.append(access_log.c.participant_id == f.participant_id)

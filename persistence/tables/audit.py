@@ -18,6 +18,24 @@ access_log = sa.Table(
     sa.Index("ix_access_log_participant_at", "participant_id", "at"),
 )
 
+access_log_journal = sa.Table(
+    "access_log_journal",
+    metadata,
+    # One row per request that read personal data: written (and committed) before the
+    # response leaves, then settled into `access_log`, one row per participant, by
+    # `persistence.access_journal.settle_access_log`. Per request, not per participant,
+    # because the commit that must precede the response then flushes ~1 KB of WAL
+    # instead of 100 rows and 300 index entries (~36 KB; docs/benchmarks.md, issue 3).
+    sa.Column("id", Id, primary_key=True, autoincrement=True),
+    sa.Column("viewer_account_id", Id, sa.ForeignKey("accounts.id"), nullable=False),
+    # [{"fields": [...], "participants": [ids...]}, ...]: participants grouped by the
+    # fields read of them (a page usually has one group). Ids only, like `access_log`.
+    sa.Column("reads", Json, nullable=False),
+    sa.Column("operation", sa.String(200), nullable=False),
+    sa.Column("request_id", sa.String(64), nullable=True),
+    sa.Column("at", UtcDateTime, nullable=False),
+)
+
 outbox = sa.Table(
     "outbox",
     metadata,

@@ -33,13 +33,15 @@ WHO = """query($id: ID!) { participant(id: $id) { accessLog(first: 10) { totalCo
 
 @contextmanager
 def counting_inserts(live_server: Any) -> Iterator[list[str]]:
-    """Statements inserting into access_log on the live server's own engine."""
+    """Statements writing a request's access-log record (one journal row, settled into
+    access_log later: persistence/access_journal.py) on the live server's own engine.
+    The background settling is not counted: it moves records, it does not make them."""
     engine = live_server.server.config.app.state.talent.engine.sync_engine
     seen: list[str] = []
     lock = threading.Lock()
 
     def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if statement.lstrip().upper().startswith("INSERT INTO ACCESS_LOG"):
+        if statement.lstrip().upper().startswith("INSERT INTO ACCESS_LOG_JOURNAL"):
             with lock:
                 seen.append(statement)
 

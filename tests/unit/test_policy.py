@@ -12,7 +12,9 @@ from domain.policy import (
     Viewer,
     can_reach,
     can_reach_profile,
+    field_verdicts,
     field_visible,
+    personal_fields,
     relation_of,
     relation_to_guardian,
     relation_to_link,
@@ -166,3 +168,21 @@ def test_the_public_sees_rank_and_points_only() -> None:
     assert {"rank", "points"} <= public and "tier" not in public and "contributions" not in public
     assert "viewerAccount" not in visible_fields("AccessLogEntry", Relation.SELF, frozenset())
     assert "viewerAccount" in visible_fields("AccessLogEntry", Relation.STAFF, frozenset())
+
+
+@pytest.mark.parametrize("type_name", sorted(POLICIES))
+def test_the_verdict_tables_are_the_rules_tabled(type_name: str) -> None:
+    """`field_verdicts` (what `Access.check` looks up) says exactly what the rules say:
+    every visible field and no other, and an access-log entry for every personal one
+    when the viewer is logged, under every relation and every set of consents."""
+    policy = POLICIES[type_name]
+    consent_sets = [frozenset(), ALL] + [frozenset({c}) for c in ConsentPurpose]
+    for relation in Relation:
+        for consents in consent_sets:
+            visible = visible_fields(type_name, relation, consents)
+            for logged in (False, True):
+                verdicts = field_verdicts(type_name, relation, consents, logged)
+                assert set(verdicts) == visible
+                for field, entry in verdicts.items():
+                    personal = field in personal_fields(type_name)
+                    assert entry == ((policy.log_as or field) if logged and personal else "")
