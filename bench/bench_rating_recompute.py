@@ -108,7 +108,7 @@ async def recompute(url: str, season: str) -> tuple[float, dict[str, float], lis
 
 def reset(url: str) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("TRUNCATE rating_contributions, rating_entries, rating_events")
+        conn.execute("TRUNCATE rating_explanations, rating_entries, rating_events")
         conn.execute("DELETE FROM rating_boards")
 
 

@@ -40,7 +40,6 @@ from domain.participants import Participant
 from domain.ratings import (
     Diploma,
     RatingBoard,
-    RatingContribution,
     RatingEntry,
     RatingEvent,
     RatingRules,
@@ -88,7 +87,6 @@ _MAPPINGS: list[tuple[type, sa.Table]] = [
     (AchievementTransition, t_achievements.achievement_transitions),
     (RatingRules, t_ratings.rating_rules),
     (RatingEntry, t_ratings.rating_entries),
-    (RatingContribution, t_ratings.rating_contributions),
     (RatingEvent, t_ratings.rating_events),
     (RatingBoard, t_ratings.rating_boards),
     (Diploma, t_ratings.diplomas),

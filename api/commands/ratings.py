@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import gc
 import multiprocessing
+import os
 import queue
 import sys
 import threading
@@ -47,7 +48,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--direction", action="append", help="a direction code (repeatable; default: all)"
     )
     recompute.add_argument(
-        "--jobs", type=int, default=1, help="processes, one board each (default: 1)"
+        "--jobs",
+        type=int,
+        default=None,
+        help="processes, one board each (default: the number of CPUs, at most the boards)",
     )
     recompute.set_defaults(func=run_recompute)
     purge = commands.add_parser("purge-events", help="delete rating events past the retention")
@@ -175,7 +179,8 @@ def run_recompute(args: argparse.Namespace) -> int:
     except DomainError as error:
         print(f"talent ratings recompute: error: {error.message}", file=sys.stderr)
         return 2
-    jobs = max(1, min(args.jobs, len(directions)))
+    wanted = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
+    jobs = max(1, min(wanted, len(directions)))
     bars = _Bars()
     for code in seasons:
         started = time.perf_counter()

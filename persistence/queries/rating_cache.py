@@ -18,17 +18,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from persistence.tables.audit import outbox
 from persistence.tables.ratings import rating_boards
 
-_CHANGED_SINCE = sa.text(
-    """
-    SELECT EXISTS (
-        SELECT 1 FROM outbox
-        WHERE txid >= (pg_snapshot_xmin(CAST(:snapshot AS pg_snapshot))::text)::bigint
-          AND NOT pg_visible_in_snapshot(CAST(CAST(txid AS text) AS xid8),
-                                         CAST(:snapshot AS pg_snapshot))
-    )
-    """
-)
-
 
 @dataclass(frozen=True)
 class Token:
@@ -56,11 +45,47 @@ async def current_token(session: AsyncSession) -> Token:
     return Token(await _boards(session), str(last or 0))
 
 
+_VALID_ON_POSTGRES = sa.text(
+    """
+    SELECT NOT EXISTS (
+        SELECT 1 FROM outbox
+        WHERE txid >= (pg_snapshot_xmin(CAST(:snapshot AS pg_snapshot))::text)::bigint
+          AND NOT pg_visible_in_snapshot(CAST(CAST(txid AS text) AS xid8),
+                                         CAST(:snapshot AS pg_snapshot))
+    ) AND (
+        SELECT count(*) FROM rating_boards
+    ) = :count AND NOT EXISTS (
+        SELECT 1 FROM rating_boards b
+        JOIN unnest(CAST(:seasons AS text[]), CAST(:directions AS text[]),
+                    CAST(:versions AS bigint[])) AS t(season, direction, version)
+          ON b.season_code = t.season AND b.direction_code = t.direction
+        WHERE b.version <> t.version
+    ) AND (
+        SELECT count(*) FROM rating_boards b
+        JOIN unnest(CAST(:seasons AS text[]), CAST(:directions AS text[])) AS t(season, direction)
+          ON b.season_code = t.season AND b.direction_code = t.direction
+    ) = :count
+    """
+)
+"""Every check of a cache hit in one round trip: no outbox message committed since the
+snapshot, and exactly the boards of the token, each at its version."""
+
+
 async def still_valid(session: AsyncSession, token: Token) -> bool:
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        return bool(
+            await session.scalar(
+                _VALID_ON_POSTGRES,
+                {
+                    "snapshot": token.outbox,
+                    "count": len(token.boards),
+                    "seasons": [s for s, _, _ in token.boards],
+                    "directions": [d for _, d, _ in token.boards],
+                    "versions": [v for _, _, v in token.boards],
+                },
+            )
+        )
     if await _boards(session) != token.boards:
         return False
-    if session.bind is not None and session.bind.dialect.name == "postgresql":
-        changed = await session.scalar(_CHANGED_SINCE, {"snapshot": token.outbox})
-        return not changed
     last = await session.scalar(sa.select(sa.func.max(outbox.c.id)))
     return str(last or 0) == token.outbox

@@ -18,13 +18,14 @@ from domain.ratings import Diploma, RatingBoard, RatingContribution, RatingRules
 from persistence.queries.consent_sql import in_force_condition
 from persistence.queries.pages import Page, PageRequest, encode_cursor
 from persistence.rating_feed import FeedEvent, read_events
+from persistence.rating_store.explanations import decode
 from persistence.tables.people import participants
 from persistence.tables.ratings import (
     diplomas,
     rating_boards,
-    rating_contributions,
     rating_entries,
     rating_events,
+    rating_explanations,
     rating_rules,
 )
 
@@ -165,15 +166,12 @@ async def entries_of_participant(
 async def contributions_of(
     session: AsyncSession, entry_ids: Sequence[int]
 ) -> dict[int, list[RatingContribution]]:
-    c = rating_contributions.c
-    rows = await session.scalars(
-        sa.select(RatingContribution)
-        .where(c.entry_id.in_(entry_ids))
-        .order_by(c.entry_id, c.counted.desc(), c.points.desc(), c.id)
-    )
+    """Each entry's contributions in explanation order (counted first, best first)."""
+    x = rating_explanations.c
+    rows = await session.execute(sa.select(x.entry_id, x["items"]).where(x.entry_id.in_(entry_ids)))
     found: dict[int, list[RatingContribution]] = {i: [] for i in entry_ids}
-    for row in rows:
-        found[row.entry_id].append(row)
+    for entry_id, text in rows.tuples():
+        found[entry_id] = decode(entry_id, text)
     return found
 
 

@@ -24,12 +24,13 @@ from domain.rating_engine.inputs import (
 from domain.rating_engine.items import PricedItem, make_item
 from domain.rating_engine.ports import Eligibility, StoredEntry
 from domain.rating_engine.pricing import Basis, EventField, EventShown, cents, field_from_counts
-from domain.ratings import Tier
+from domain.ratings import RatingContribution, Tier
 from persistence.queries.consent_sql import in_force_condition
+from persistence.rating_store.explanations import decode
 from persistence.tables.achievements import achievement_directions, achievements
 from persistence.tables.events import event_directions, events, results
 from persistence.tables.people import participants
-from persistence.tables.ratings import rating_contributions, rating_entries
+from persistence.tables.ratings import rating_entries, rating_explanations
 
 CHUNK = 5000
 """Ids per IN list: far below the parameter limits of both databases."""
@@ -327,60 +328,61 @@ async def load_ranked_scores(session: AsyncSession, season: str, direction: str)
 async def load_stored_items(
     session: AsyncSession, season: str, direction: str, participant_ids: Collection[int]
 ) -> dict[int, list[PricedItem]]:
-    c, e = rating_contributions.c, rating_entries.c
-    series = sa.func.coalesce(events.c.parent_id, c.event_id)
-    found: dict[int, list[PricedItem]] = {}
-    events_shown: dict[tuple[Any, ...], EventShown] = {}
+    """The items stored with the entries (as priced when they were written), rebuilt;
+    each item's series comes from its event now (a stage may have been re-parented)."""
+    x, e = rating_explanations.c, rating_entries.c
+    stored: list[tuple[int, list[RatingContribution]]] = []
     for part in chunks(participant_ids):
         stmt = (
-            sa.select(
-                e.participant_id,
-                c.result_id,
-                c.achievement_id,
-                c.event_id,
-                sa.case((c.event_id.is_(None), None), else_=series),
-                c.level,
-                c.place,
-                c.ties,
-                c.field_size,
-                c.status,
-                c.completion,
-                c.basis,
-                c.level_weight,
-                c.result_factor,
-                c.field_factor,
-                c.relevance,
-                c.points,
-            )
-            .join(rating_entries, rating_entries.c.id == c.entry_id)
-            .outerjoin(events, events.c.id == c.event_id)
+            sa.select(e.participant_id, e.id, x["items"])
+            .join(rating_explanations, x.entry_id == e.id)
             .where(
                 e.season_code == season, e.direction_code == direction, e.participant_id.in_(part)
             )
         )
-        for row in (await session.execute(stmt)).tuples():
-            found.setdefault(row[0], []).append(_stored_item(row, events_shown))
+        for pid, entry_id, text in (await session.execute(stmt)).tuples():
+            stored.append((pid, decode(entry_id, text)))
+    event_ids = {c.event_id for _, rows in stored for c in rows if c.event_id is not None}
+    parents: dict[int, int | None] = {}
+    for part in chunks(event_ids):
+        query = sa.select(events.c.id, events.c.parent_id).where(events.c.id.in_(part))
+        for event_id, parent_id in (await session.execute(query)).tuples():
+            parents[event_id] = parent_id
+    found: dict[int, list[PricedItem]] = {}
+    events_shown: dict[tuple[Any, ...], EventShown] = {}
+    for pid, contributions in stored:
+        items = found.setdefault(pid, [])
+        for one in contributions:
+            series = None if one.event_id is None else parents.get(one.event_id) or one.event_id
+            items.append(_stored_item(pid, series, one, events_shown))
     return found
 
 
-def _stored_item(row: tuple[Any, ...], shown: dict[tuple[Any, ...], EventShown]) -> PricedItem:
-    key = (row[5], row[8], Decimal(row[12]), Decimal(row[14]), Decimal(row[15]))
+def _stored_item(
+    participant_id: int,
+    series_id: int | None,
+    row: RatingContribution,
+    shown: dict[tuple[Any, ...], EventShown],
+) -> PricedItem:
+    key = (row.level, row.field_size or 0, row.level_weight, row.field_factor, row.relevance)
     event = shown.get(key)
     if event is None:
-        event = shown[key] = EventShown(*key)
+        event = shown[key] = EventShown(
+            row.level, row.field_size or 0, row.level_weight, row.field_factor, row.relevance
+        )
     return make_item(
-        participant_id=row[0],
-        result_id=row[1],
-        achievement_id=row[2],
-        event_id=row[3],
-        series_id=row[4],
-        place=row[6],
-        ties=row[7],
-        status=row[9],
-        completion=row[10],
-        basis=Basis(row[11] or Basis.STATUS),
-        factor=int(Decimal(row[13]).scaleb(4)),
-        cents_value=cents(Decimal(row[16])),
+        participant_id=participant_id,
+        result_id=row.result_id,
+        achievement_id=row.achievement_id,
+        event_id=row.event_id,
+        series_id=series_id,
+        place=row.place,
+        ties=row.ties,
+        status=row.status,
+        completion=row.completion,
+        basis=Basis(row.basis or Basis.STATUS),
+        factor=int(row.result_factor.scaleb(4)),
+        cents_value=cents(row.points),
         shown=event,
     )
 

@@ -1,6 +1,6 @@
-"""Rating rules, boards, entries, contributions, rating events and diplomas.
+"""Rating rules, boards, entries, their explanations, rating events and diplomas.
 
-Entries, contributions and events are derived data that a recomputation
+Entries, explanations and events are derived data that a recomputation
 rewrites in bulk (COPY on PostgreSQL), so they carry no foreign keys (migration
 0006 dropped them): a per-row key check would dominate a full recompute of
 millions of rows, and nothing ever deletes the rows they point to. The board row
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from domain.ratings import RatingEventKind, Tier
 from persistence.tables.metadata import metadata
-from persistence.tables.types import Id, Json, UtcDateTime, enum_column, points
+from persistence.tables.types import Id, Json, UtcDateTime, enum_column
 
 rating_rules = sa.Table(
     "rating_rules",
@@ -60,29 +60,15 @@ rating_entries = sa.Table(
     sa.Index("ix_rating_entries_board_points", "season_code", "direction_code", "ranked", "points"),
 )
 
-rating_contributions = sa.Table(
-    "rating_contributions",
+rating_explanations = sa.Table(
+    "rating_explanations",
     metadata,
-    sa.Column("id", Id, primary_key=True, autoincrement=True),
-    sa.Column("entry_id", Id, nullable=False, index=True),
-    sa.Column("event_id", Id, nullable=True),
-    sa.Column("result_id", Id, nullable=True),
-    sa.Column("achievement_id", Id, nullable=True),
-    sa.Column("level", sa.String(32), nullable=False),
-    sa.Column("place", sa.Integer, nullable=True),
-    sa.Column("ties", sa.Integer, nullable=True),
-    sa.Column("field_size", sa.Integer, nullable=True),
-    sa.Column("status", sa.String(32), nullable=True),
-    sa.Column("completion", sa.String(16), nullable=True),
-    sa.Column("basis", sa.String(16), nullable=True),
-    sa.Column("level_weight", points(), nullable=False),
-    sa.Column("result_factor", points(), nullable=False),
-    sa.Column("field_factor", points(), nullable=False),
-    sa.Column("relevance", points(), nullable=False),
-    sa.Column("points", sa.Numeric(12, 2), nullable=False),
-    sa.Column("counted", sa.Boolean, nullable=False),
-    sa.Column("reason", sa.String(16), nullable=True),
+    sa.Column("entry_id", Id, primary_key=True),
+    sa.Column("items", sa.Text, nullable=False),
 )
+"""Every contribution of one entry, packed in explanation order
+(`persistence/rating_store/explanations.py`; migration 0010 replaced the table of
+one row per contribution)."""
 
 rating_events = sa.Table(
     "rating_events",
