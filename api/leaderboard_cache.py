@@ -40,7 +40,7 @@ from domain.errors import Unauthenticated
 from domain.policy import ANONYMOUS, Viewer, is_logged
 from graphql_schema.context import Services
 from graphql_schema.ratings.services import HINTS_KEY, CacheHints
-from persistence.queries.privacy import write_access_log
+from persistence.access_journal import AccessReads, journal_reads
 from persistence.queries.rating_cache import Token, current_token, still_valid
 
 log = logging.getLogger("talent.cache")
@@ -184,21 +184,20 @@ class LeaderboardCache:
         await send({"type": "http.response.body", "body": body})
 
     async def _log_reads(self, scope: Scope, viewer: Viewer, entry: Entry) -> None:
+        """The same journal row a built response writes (`persistence/access_journal.py`):
+        committed before the cached body leaves."""
+        assert viewer.account_id is not None
         request_id = str(scope.get("state", {}).get("request_id", ""))[:64] or None
-        now = self.services.clock.now()
-        rows = [
-            {
-                "viewer_account_id": viewer.account_id,
-                "participant_id": participant_id,
-                "fields": sorted(fields),
-                "operation": entry.operation[:200],
-                "request_id": request_id,
-                "at": now,
-            }
-            for participant_id, fields in sorted(entry.reads.items())
-        ]
-        async with self.sessions() as session, session.begin():
-            await write_access_log(session, rows)
+        await journal_reads(
+            self.sessions,
+            AccessReads(
+                viewer_account_id=viewer.account_id,
+                operation=entry.operation,
+                request_id=request_id,
+                at=self.services.clock.now(),
+                reads=entry.reads,
+            ),
+        )
 
     async def _build(
         self,
