@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_HOST ?= 127.0.0.1
 
-.PHONY: run test lint typecheck pytest bench schema install migrate seed serve clean ensure-postgres ensure-chromium
+.PHONY: run test lint typecheck pytest bench schema install migrate seed serve clean ensure-postgres ensure-chromium ensure-wrk
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,8 +57,14 @@ schema: install
 	$(BIN)/python -m graphql_schema.export
 
 ## make bench: every benchmark of docs/benchmarks.md (minutes; not part of make test)
-bench: install ensure-postgres
+bench: install ensure-postgres ensure-wrk
 	$(BIN)/python -m bench.run_all
+
+## ensure-wrk: the HTTP load generator of the leaderboard benchmark (Debian package)
+ensure-wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  echo "installing wrk for the leaderboard benchmark"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
