@@ -18,8 +18,9 @@ after warm-up rounds whose figures are dropped. Three figures: in process
 (schema.execute with a real Context: no transport to dilute the ratio), in process
 with `totalCount` (which counts the whole scope), and over HTTP through uvicorn with
 the server's background access-log settling running (what a client sees). Each
-figure: the medians, their ratio (target <= 1.3), and the spread of the per-pair
-ratios (quartiles and 10th/90th percentiles).
+figure: the medians, their ratio (target <= 1.3), the spread of the per-pair ratios
+(quartiles and 10th/90th percentiles), and the ratio of the fastest tenths (the
+requests least disturbed by whatever else runs on the machine).
 
     .venv/bin/python bench/bench_permissions.py [--participants 2000] [--rounds 200]
 """
