@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,7 +21,6 @@ from persistence.tables.accounts import accounts, organizations
 from persistence.tables.audit import access_log
 from persistence.tables.consents import consent_documents, consent_history, consents
 from persistence.tables.people import guardian_links, participants
-from persistence.tables.types import UtcDateTime
 
 
 def _group(rows: Sequence[Any], key: str, keys: Sequence[int]) -> dict[int, list[Any]]:
@@ -229,34 +227,3 @@ async def access_entries_by_ids(
         for entry, role, org in result.tuples()
         if entry.id is not None
     }
-
-
-_UNNEST = sa.text(
-    "INSERT INTO access_log (viewer_account_id, participant_id, fields, operation, "
-    "request_id, at) SELECT :viewer, u.participant_id, CAST(u.fields AS jsonb), :operation, "
-    ":request_id, :at FROM unnest(CAST(:participants AS bigint[]), CAST(:fields AS text[])) "
-    "AS u(participant_id, fields)"
-).bindparams(sa.bindparam("at", type_=UtcDateTime()))
-
-
-async def write_access_log(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    """One INSERT for everything a request read (never one per field). On PostgreSQL
-    the rows travel as two arrays (`unnest`), not 6 parameters a row: measured 1.5 ms
-    less for a 100-row page. `rows` share viewer, operation, request and time."""
-    if not rows:
-        return
-    if session.get_bind().dialect.name == "postgresql":
-        first = rows[0]
-        await session.execute(
-            _UNNEST,
-            {
-                "viewer": first["viewer_account_id"],
-                "operation": first["operation"],
-                "request_id": first["request_id"],
-                "at": first["at"],
-                "participants": [row["participant_id"] for row in rows],
-                "fields": [json.dumps(row["fields"]) for row in rows],
-            },
-        )
-    else:
-        await session.execute(sa.insert(access_log), rows)
