@@ -52,18 +52,12 @@ _VALID_ON_POSTGRES = sa.text(
         WHERE txid >= (pg_snapshot_xmin(CAST(:snapshot AS pg_snapshot))::text)::bigint
           AND NOT pg_visible_in_snapshot(CAST(CAST(txid AS text) AS xid8),
                                          CAST(:snapshot AS pg_snapshot))
-    ) AND (
-        SELECT count(*) FROM rating_boards
-    ) = :count AND NOT EXISTS (
-        SELECT 1 FROM rating_boards b
+    ) AND (SELECT count(*) FROM rating_boards) = :count AND (
+        SELECT count(*) FROM rating_boards b
         JOIN unnest(CAST(:seasons AS text[]), CAST(:directions AS text[]),
                     CAST(:versions AS bigint[])) AS t(season, direction, version)
           ON b.season_code = t.season AND b.direction_code = t.direction
-        WHERE b.version <> t.version
-    ) AND (
-        SELECT count(*) FROM rating_boards b
-        JOIN unnest(CAST(:seasons AS text[]), CAST(:directions AS text[])) AS t(season, direction)
-          ON b.season_code = t.season AND b.direction_code = t.direction
+         AND b.version = t.version
     ) = :count
     """
 )

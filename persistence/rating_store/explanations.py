@@ -13,7 +13,6 @@ hold either separator (ids, codes, decimals).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from decimal import Decimal
 
 from domain.rating_engine.items import PricedItem
@@ -141,11 +140,3 @@ def decode(entry_id: int, text: str) -> list[RatingContribution]:
             )
         )
     return found
-
-
-def encode_rows(rows: Iterable[RatingContribution]) -> str:
-    """Contributions (for instance of the old one-row-per-item table) in the stored form."""
-    return ";".join(
-        ",".join(_text(getattr(row, name)) for name in FIELDS[:-1]) + "," + _text(row.reason)
-        for row in rows
-    )
