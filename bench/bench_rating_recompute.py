@@ -21,7 +21,6 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
-from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -31,13 +30,13 @@ import psycopg
 from bench.rating_data import Plan, create_database, drop_database, load, sqlalchemy_url
 
 TIMED = (
+    "season_result_columns",
     "lock_board",
     "events",
     "eligibility",
     "achievements",
     "board_entries",
     "write",
-    "count_season_results",
 )
 
 
@@ -77,21 +76,6 @@ async def recompute(url: str, season: str) -> tuple[float, dict[str, float], lis
 
         setattr(Timed, name, timed)
 
-    async def stream(
-        self: Any, season: str, batch_size: int, directions: Any
-    ) -> AsyncIterator[Sequence[Any]]:
-        iterator = SqlAlchemyRatingStore.season_results(self, season, batch_size, directions)
-        while True:
-            started = time.perf_counter()
-            try:
-                batch = await iterator.__anext__()
-            except StopAsyncIteration:
-                spent["season_results (read)"] += time.perf_counter() - started
-                return
-            spent["season_results (read)"] += time.perf_counter() - started
-            yield batch
-
-    Timed.season_results = stream  # type: ignore[method-assign, assignment]
     engine = create_engine(sqlalchemy_url(url), pool_size=2)
     store = Timed(session_factory(engine))
     started = time.perf_counter()
@@ -128,7 +112,8 @@ def report(label: str, total: float, spent: dict[str, float], outcomes: list[Any
     print(f"{label}: {total:.1f} s")
     for name, seconds in sorted(spent.items(), key=lambda item: -item[1]):
         print(f"  {name:<24} {seconds:6.1f} s")
-    print(f"  {'pricing, selection, ranking':<24} {total - accounted:6.1f} s  (pure Python engine)")
+    rest = total - accounted
+    print(f"  {'pricing, selection, ranking':<24} {rest:6.1f} s  (numpy engine and comparison)")
     for o in outcomes:
         print(f"  board {o.direction_code}: {o.changes} rating events")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from domain.rating_engine.fingerprint import ITEM_SEED, fold_all
 from domain.rating_engine.pricing import Basis, EventShown
 
 ORDER_SPAN = 1 << 41
@@ -42,16 +43,19 @@ def item_key(
     basis: Basis,
 ) -> int:
     """A fingerprint of everything an item's explanation shows (under one rules
-    version). Only non-negative integers go into the tuple, so Python's hash of it is
-    the same in every process (strings are hashed with a per-process salt)."""
-    codes = (
-        (LEVEL_CODES.get(shown.level, 9) * 16 + STATUS_CODES.get(status, 9)) * 4
-        + COMPLETION_CODES.get(completion, 3)
-    ) * 8 + BASIS_CODES[basis]
+    version), as `fingerprint.fold_all` over non-negative integers, so the full
+    recompute's numpy form (`item_columns.item_keys`) gives the same number."""
+    codes = item_codes(LEVEL_CODES.get(shown.level, 9), STATUS_CODES.get(status, 9),
+                       COMPLETION_CODES.get(completion, 3), BASIS_CODES[basis])  # fmt: skip
     record = result_id * 2 if result_id else (achievement_id or 0) * 2 + 1
-    return hash(
-        (record, event_id or 0, place or 0, ties or 0, shown.field_size, cents_value, codes)
+    return fold_all(
+        ITEM_SEED,
+        (record, event_id or 0, place or 0, ties or 0, shown.field_size, cents_value, codes),
     )
+
+
+def item_codes(level: int, status: int, completion: int, basis: int) -> int:
+    return ((level * 16 + status) * 4 + completion) * 8 + basis
 
 
 @dataclass(slots=True)

@@ -6,7 +6,7 @@ for PostgreSQL (COPY for bulk writes) and SQLite.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
@@ -15,6 +15,7 @@ from typing import Any, Protocol, Self
 from domain.rating_engine.inputs import AchievementInput, EventInfo, Exclusions, ResultInput
 from domain.rating_engine.items import PricedItem
 from domain.rating_engine.pricing import EventField
+from domain.rating_engine.result_columns import ResultColumns
 from domain.rating_engine.rules import RatingRulesDoc
 from domain.rating_engine.selection import Selection
 from domain.rating_engine.standings import Standing, StandingChange
@@ -71,7 +72,7 @@ class BoardWrite:
     now: datetime
     entries: list[EntryWrite] = field(default_factory=list)
     """Entries whose row changes (new, points, ranked, rank, tier or digest)."""
-    contributions: dict[int, Selection] = field(default_factory=dict)
+    contributions: Mapping[int, Selection] = field(default_factory=dict)
     """Participants whose contributions are rewritten."""
     deletes: list[int] = field(default_factory=list)
     events: list[StandingChange] = field(default_factory=list)
@@ -129,14 +130,12 @@ class RatingStore(Protocol):
         """Every event's field (N, shared places, score places) from its results."""
         ...
 
-    def season_results(
-        self, season: str, batch_size: int, directions: Collection[str]
-    ) -> AsyncIterator[Sequence[ResultInput]]:
-        """Every result of the season's events in these directions, in batches (a
-        server-side cursor)."""
+    async def season_result_columns(
+        self, season: str, directions: Collection[str]
+    ) -> ResultColumns:
+        """Every result of the season's countable events in these directions, as
+        columns (PostgreSQL: one binary COPY)."""
         ...
-
-    async def count_season_results(self, season: str, directions: Collection[str]) -> int: ...
 
     async def results(
         self,

@@ -14,6 +14,7 @@ from decimal import Decimal
 from enum import StrEnum
 from operator import attrgetter
 
+from domain.rating_engine.fingerprint import ENTRY_SEED, digest_text, entry_value, fold, fold_all
 from domain.rating_engine.items import PricedItem
 
 
@@ -35,7 +36,7 @@ class Contribution:
     reason: NotCounted | None = None
 
 
-_CODES: dict[NotCounted | None, int] = {
+REASON_CODES: dict[NotCounted | None, int] = {
     None: 0,
     **{reason: n for n, reason in enumerate(NotCounted, start=1)},
 }
@@ -59,14 +60,17 @@ class Selection:
 
     def digest(self, rules_version: int) -> str:
         """A fingerprint of everything the explanation shows: equal digests mean
-        the stored contributions need no rewrite (see `item_key`; integers only, so
-        the same in every process; should a new Python hash differently, one
-        recompute rewrites the contributions once)."""
-        keys = tuple(
-            item.key * 4 + _CODES[reason]
-            for item, reason in zip(self.items, self.reasons, strict=True)
+        the stored contributions need no rewrite (see `item_key`; the full recompute
+        computes the same fold over columns in `selection_columns`)."""
+        return digest_text(
+            fold_all(
+                fold(ENTRY_SEED, rules_version),
+                tuple(
+                    entry_value(item.key, REASON_CODES[reason])
+                    for item, reason in zip(self.items, self.reasons, strict=True)
+                ),
+            )
         )
-        return f"{hash((rules_version, keys)) & 0xFFFF_FFFF_FFFF_FFFF:016x}"
 
 
 _ORDER = attrgetter("order")

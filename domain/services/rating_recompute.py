@@ -1,12 +1,15 @@
 """The full recomputation of a season's boards (`talent ratings recompute`, and the
 admins' `recomputeRatings` mutation).
 
-The season's results are read once, in batches, and priced for every requested
-direction; each board is then selected, ranked and compared with what is stored,
-and only what differs is written: entries whose row changed, contributions whose
-digest changed, and one rating event per participant whose points, rank or tier
-changed, under one batch id with a batch-complete marker. A board switches to the
-latest published rules here (and only here), so one board never mixes versions.
+The season's results are read once, as columns (`result_columns`), and priced,
+selected and fingerprinted with numpy for each requested direction (`item_columns`,
+`selection_columns`; the incremental path prices one participant at a time with the
+same rules and gets the same numbers, which a property test holds). Each board is then
+ranked and compared with what is stored, and only what differs is written: entries
+whose row changed, contributions whose digest changed, and one rating event per
+participant whose points, rank or tier changed, under one batch id with a
+batch-complete marker. A board switches to the latest published rules here (and only
+here), so one board never mixes versions.
 """
 
 from __future__ import annotations
@@ -14,25 +17,31 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
+import numpy as np
+
 from domain.errors import Conflict, InvalidInput
-from domain.rating_engine.boards import (
-    ItemsByParticipant,
-    entry_write,
-    new_batch_id,
-    price_achievements,
-    price_results_everywhere,
-    row_changed,
+from domain.rating_engine.boards import new_batch_id, row_changed
+from domain.rating_engine.inputs import Pricer
+from domain.rating_engine.item_columns import (
+    ItemColumns,
+    concatenate,
+    price_achievements_columns,
+    price_results_columns,
 )
-from domain.rating_engine.inputs import Pricer, ResultInput, fields_of_results
-from domain.rating_engine.ports import BoardState, BoardWrite, RatingStore, WriteOutcome
-from domain.rating_engine.pricing import cents
-from domain.rating_engine.selection import Selection, select
+from domain.rating_engine.ports import (
+    BoardState,
+    BoardWrite,
+    EntryWrite,
+    RatingStore,
+    WriteOutcome,
+)
+from domain.rating_engine.pricing import EventShown
+from domain.rating_engine.result_columns import fields_of_columns
+from domain.rating_engine.selection_columns import SelectionColumns, select_columns
 from domain.rating_engine.standings import Standing, TierRules, diff, rank_all
 
 Progress = Callable[[str, int, int | None], None]
 """(stage, rows done since the last call, total if known): drives a progress bar."""
-
-RESULT_BATCH = 20_000
 
 
 def _quiet(stage: str, done: int, total: int | None) -> None:
@@ -66,43 +75,34 @@ async def recompute_season(
     events = await store.events(season=season)
     eligible = await store.eligibility(None, now)
     wanted = [board.direction_code for board in boards]
-    total = await store.count_season_results(season, wanted)
-    results: list[ResultInput] = []
-    async for batch in store.season_results(season, RESULT_BATCH, wanted):
-        results.extend(batch)
-        progress("results read", len(batch), total)
-    fields = fields_of_results(results)
-    priced = {board.direction_code: ItemsByParticipant() for board in boards}
-    pricer = Pricer(rules)
-    for start in range(0, len(results), RESULT_BATCH):
-        batch = results[start : start + RESULT_BATCH]
-        price_results_everywhere(
-            pricer, events, fields, batch, priced, eligible=eligible, exclusions=exclusions
-        )
-        progress("results priced", len(batch), len(results))
-    del results
+    columns = await store.season_result_columns(season, wanted)
+    progress("results read", len(columns), len(columns))
+    found = fields_of_columns(columns)
+    counted = np.isin(columns.participant, np.fromiter(eligible, dtype=np.int64))
+    if exclusions.result_ids:
+        counted &= ~np.isin(columns.id, np.fromiter(exclusions.result_ids, dtype=np.int64))
     achievements = await store.achievements(season=season)
-    for direction, into in priced.items():
-        price_achievements(
-            pricer,
-            direction,
-            season,
-            events,
-            fields,
-            achievements,
-            into,
-            eligible=eligible,
-            exclusions=exclusions,
-        )
+    pricer = Pricer(rules)
+    verified = np.fromiter((p for p, e in eligible.items() if e.verified), dtype=np.int64)
     outcomes = []
     for board in boards:
-        items = priced.pop(board.direction_code).items
-        selections = {pid: select(found, rules.best_n) for pid, found in items.items()}
-        del items
-        verified = {pid for pid in selections if eligible[pid].verified}
-        write = await _compare(
-            store, board, rules.version, TierRules.of(rules), selections, verified, now
-        )
+        direction = board.direction_code
+        shown_index: dict[int, int] = {}
+        shown_table: list[EventShown] = []
+        parts: list[ItemColumns] = [
+            price_results_columns(
+                pricer, direction, events, found, columns, counted, shown_index, shown_table
+            ),
+            price_achievements_columns(
+                pricer, direction, season, events, found, achievements, eligible, exclusions,
+                shown_index, shown_table,
+            ),
+        ]  # fmt: skip
+        chosen = select_columns(concatenate(parts, shown_table), rules.best_n, rules.version)
+        del parts
+        progress("results priced", len(columns), len(columns) * len(boards))
+        write = await _compare(store, board, rules.version, TierRules.of(rules), chosen,
+                               verified, now)  # fmt: skip
         outcomes.append(await store.write(write))
         progress("boards", 1, len(boards))
     return outcomes
@@ -113,12 +113,19 @@ async def _compare(
     board: BoardState,
     rules_version: int,
     tiers: TierRules,
-    selections: dict[int, Selection],
-    verified: set[int],
+    chosen: SelectionColumns,
+    verified: np.ndarray,
     now: datetime,
 ) -> BoardWrite:
     old = await store.board_entries(board.season_code, board.direction_code)
-    standings = rank_all({pid: cents(selections[pid].score) for pid in verified}, tiers)
+    participants = chosen.participants.tolist()
+    scores = chosen.scores.tolist()
+    ranked_mask = np.isin(chosen.participants, verified).tolist()
+    standings = rank_all(
+        {pid: score for pid, score, ranked in zip(participants, scores, ranked_mask, strict=True)
+         if ranked},
+        tiers,
+    )  # fmt: skip
     old_standings = {
         pid: Standing(entry.score, entry.rank or 0, entry.tier)
         for pid, entry in old.items()
@@ -131,14 +138,19 @@ async def _compare(
         now=now,
         events=diff(old_standings, standings),
         ranked_count=len(standings),
-        entry_count=len(selections),
+        entry_count=len(participants),
     )
-    for pid, selection in selections.items():
-        row = entry_write(pid, selection, pid in standings, standings.get(pid), rules_version)
+    rewritten: set[int] = set()
+    for pid, score, ranked, digest in zip(
+        participants, scores, ranked_mask, chosen.digest_texts(), strict=True
+    ):
+        row = EntryWrite(pid, score, ranked, standings.get(pid), digest)
         before = old.get(pid)
         if row_changed(before, row):
             write.entries.append(row)
-        if before is None or before.digest != row.digest:
-            write.contributions[pid] = selection
-    write.deletes = [pid for pid in old if pid not in selections]
+        if before is None or before.digest != digest:
+            rewritten.add(pid)
+    write.contributions = chosen.restricted(frozenset(rewritten))
+    present = set(participants)
+    write.deletes = [pid for pid in old if pid not in present]
     return write

@@ -29,7 +29,7 @@ from domain.rating_engine.boards import (
 from domain.rating_engine.inputs import AchievementInput, Pricer, ResultInput
 from domain.rating_engine.ports import BoardState, BoardWrite, RatingStore, WriteOutcome
 from domain.rating_engine.pricing import EventField, cents
-from domain.rating_engine.selection import select
+from domain.rating_engine.selection import Selection, select
 from domain.rating_engine.standings import Board, TierRules
 from domain.services.rating_recompute import recompute_season
 
@@ -261,8 +261,14 @@ async def _update_board(
         for pid in candidates
     }
     changes = scoreboard.apply(scores)
+    rewritten: dict[int, Selection] = {}
     write = BoardWrite(
-        board=board, rules_version=rules.version, batch_id=new_batch_id(), now=now, events=changes
+        board=board,
+        rules_version=rules.version,
+        batch_id=new_batch_id(),
+        now=now,
+        events=changes,
+        contributions=rewritten,
     )
     for pid in sorted(candidates):
         selection = selections.get(pid)
@@ -276,7 +282,7 @@ async def _update_board(
         if row_changed(before, row):
             write.entries.append(row)
         if before is None or before.digest != row.digest:
-            write.contributions[pid] = selection
+            rewritten[pid] = selection
     moved = {c.participant_id for c in changes} - candidates
     for pid, entry in sorted((await store.entries(season, direction, moved)).items()):
         write.entries.append(standing_write(entry, scoreboard.standing(pid)))

@@ -5,7 +5,7 @@ of the board inside the transaction see what the previous writer committed."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequence
+from collections.abc import Awaitable, Callable, Collection
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
@@ -30,10 +30,12 @@ from domain.rating_engine.ports import (
     WriteOutcome,
 )
 from domain.rating_engine.pricing import EventField
+from domain.rating_engine.result_columns import ResultColumns
 from domain.rating_engine.rules import RatingRulesDoc, parse_rules
 from domain.ratings import Diploma
 from persistence.rating_store import diplomas as diploma_writes
 from persistence.rating_store import reads
+from persistence.rating_store.result_columns import read_result_columns
 from persistence.rating_store.writes import board_values, write_board
 from persistence.tables.ratings import rating_boards, rating_rules, stream_positions
 from persistence.tables.reference import directions, seasons
@@ -162,42 +164,10 @@ class SqlAlchemyRatingStore:
     ) -> dict[int, EventField]:
         return await reads.load_fields(self.session, season=season, event_ids=event_ids)
 
-    async def count_season_results(self, season: str, directions: Collection[str]) -> int:
-        query = reads.season_results_query(season, directions).subquery()
-        return int(await self.session.scalar(sa.select(sa.func.count()).select_from(query)) or 0)
-
-    async def season_results(
-        self, season: str, batch_size: int, directions: Collection[str]
-    ) -> AsyncIterator[Sequence[ResultInput]]:
-        stmt = reads.season_results_query(season, directions)
-        if self.postgres:
-            async for batch in self._pg_stream(stmt, batch_size):
-                yield batch
-            return
-        rows = await self.session.stream(stmt.execution_options(yield_per=batch_size))
-        async for part in rows.partitions(batch_size):
-            yield [reads.to_result(tuple(row)) for row in part]
-
-    async def _pg_stream(
-        self, stmt: sa.Select[tuple[object, ...]], batch_size: int
-    ) -> AsyncIterator[list[ResultInput]]:
-        """A named (server-side) psycopg cursor: tuples straight from the driver."""
-        compiled = stmt.compile(
-            dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}
-        )
-        connection = await self.session.connection()
-        raw = await connection.get_raw_connection()
-        driver = raw.driver_connection
-        assert driver is not None
-        async with driver.cursor(name="rating_season_results", binary=True) as cursor:
-            cursor.itersize = batch_size
-            await cursor.execute(str(compiled), compiled.params)
-            while True:
-                rows = await cursor.fetchmany(batch_size)
-                if not rows:
-                    break
-                make = tuple.__new__
-                yield [make(ResultInput, row) for row in rows]
+    async def season_result_columns(
+        self, season: str, directions: Collection[str]
+    ) -> ResultColumns:
+        return await read_result_columns(self.session, season, directions, postgres=self.postgres)
 
     async def results(
         self,

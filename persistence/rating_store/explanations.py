@@ -13,10 +13,17 @@ hold either separator (ids, codes, decimals).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 
-from domain.rating_engine.items import PricedItem
-from domain.rating_engine.selection import Selection
+import numpy as np
+import numpy.typing as npt
+
+from domain.rating_engine.item_columns import BASES
+from domain.rating_engine.items import PricedItem, points_decimal, shown_decimal
+from domain.rating_engine.result_columns import COMPLETION_NAMES, STATUS_NAMES
+from domain.rating_engine.selection import REASON_CODES, Selection
+from domain.rating_engine.selection_columns import SelectionColumns
 from domain.ratings import RatingContribution
 
 FIELDS = (
@@ -140,3 +147,59 @@ def decode(entry_id: int, text: str) -> list[RatingContribution]:
             )
         )
     return found
+
+
+def _ranges(starts: npt.NDArray[np.int64], counts: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """The concatenated ranges start … start + count − 1."""
+    total = int(counts.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    steps = np.ones(total, dtype=np.int64)
+    heads = np.cumsum(counts)[:-1]
+    steps[0] = starts[0]
+    steps[heads] = starts[1:] - (starts[:-1] + counts[:-1] - 1)
+    return np.cumsum(steps)
+
+
+def encode_columns(chosen: SelectionColumns) -> Iterator[tuple[int, str]]:
+    """`encode` of every selection the columns hold (the full recompute's write),
+    character for character the same text, without building an item object."""
+    items = chosen.item_columns
+    shown = [
+        (f"{s.level},", f",{s.field_size},", f"{s.level_weight},",
+         f"{s.field_factor},{s.relevance},")
+        for s in items.shown_table
+    ]  # fmt: skip
+    statuses = [name or "" for name in STATUS_NAMES]
+    completions = [name or "" for name in COMPLETION_NAMES]
+    bases = [str(b) for b in BASES]
+    reasons = {code: _text(reason) for reason, code in REASON_CODES.items()}
+    factors: dict[int, str] = {}
+    points: dict[int, str] = {}
+    positions = chosen.positions()
+    counts = chosen.counts[positions]
+    at = _ranges(chosen.starts[positions], counts)
+    columns = [
+        getattr(items, name)[at].tolist()
+        for name in ("event", "result_id", "achievement_id", "place", "ties", "status",
+                     "completion", "basis", "factor", "cents", "shown")
+    ]  # fmt: skip
+    columns.append(chosen.reasons[at].tolist())
+    rows = zip(*columns, strict=True)
+    for pid, count in zip(chosen.participants[positions].tolist(), counts.tolist(), strict=True):
+        parts = []
+        for _ in range(count):
+            ev, rid, aid, place, ties, st, co, ba, fa, ce, sh, re = next(rows)
+            level, size, weight, tail = shown[sh]
+            factor = factors.get(fa)
+            if factor is None:
+                factor = factors[fa] = str(shown_decimal(fa))
+            point = points.get(ce)
+            if point is None:
+                point = points[ce] = str(points_decimal(ce))
+            parts.append(
+                f"{ev or ''},{rid or ''},{aid or ''},{level}{place or ''},{ties or ''}{size}"
+                f"{statuses[st]},{completions[co]},{bases[ba]},{weight}{factor},{tail}"
+                f"{point},{reasons[re]}"
+            )
+        yield pid, ";".join(parts)

@@ -8,7 +8,7 @@ update) are plain multi-row statements on both databases.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,8 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.rating_engine.ports import BoardWrite, EntryWrite, WriteOutcome
 from domain.rating_engine.pricing import from_cents
+from domain.rating_engine.selection_columns import SelectionColumns
 from domain.ratings import RatingEventKind, Tier
-from persistence.rating_store.explanations import ShownMemo, encode
+from persistence.rating_store.explanations import ShownMemo, encode, encode_columns
 from persistence.rating_store.reads import chunks
 from persistence.tables.ratings import (
     rating_boards,
@@ -272,6 +273,17 @@ async def _insert_events(session: AsyncSession, change: BoardWrite, postgres: bo
     return int(head) if head is not None else None
 
 
+def _explanations(change: BoardWrite) -> Iterator[tuple[int, str]]:
+    """(participant, stored text) of every rewritten explanation: straight from the
+    columns after a full recompute, item by item after an incremental one."""
+    if isinstance(change.contributions, SelectionColumns):
+        yield from encode_columns(change.contributions)
+        return
+    memo: ShownMemo = {}
+    for pid, selection in change.contributions.items():
+        yield pid, encode(selection, memo)
+
+
 async def write_board(session: AsyncSession, change: BoardWrite, *, postgres: bool) -> WriteOutcome:
     board = change.board
     season, direction = board.season_code, board.direction_code
@@ -288,18 +300,12 @@ async def write_board(session: AsyncSession, change: BoardWrite, *, postgres: bo
     updated = [(ids[w.participant_id], w) for w in change.entries if w.participant_id in ids]
     ids.update(await _insert_entries(session, change, new_rows, postgres))
     await _update_entries(session, change, updated, postgres)
-    memo: ShownMemo = {}
+    texts = _explanations(change)
     if postgres and len(change.contributions) > BULK // 10:
-        lines = (
-            f"{ids[pid]}\t{encode(selection, memo)}\n"
-            for pid, selection in change.contributions.items()
-        )
+        lines = (f"{ids[pid]}\t{text}\n" for pid, text in texts)
         await _copy_text(session, "rating_explanations", ("entry_id", "items"), lines)
     else:
-        batch = [
-            {"entry_id": ids[pid], "items": encode(selection, memo)}
-            for pid, selection in change.contributions.items()
-        ]
+        batch = [{"entry_id": ids[pid], "items": text} for pid, text in texts]
         for start in range(0, len(batch), BULK):
             await session.execute(sa.insert(rating_explanations), batch[start : start + BULK])
     head = await _insert_events(session, change, postgres)

@@ -4,7 +4,7 @@ the same contract as `persistence.rating_store`, kept as plain dictionaries."""
 from __future__ import annotations
 
 import copy
-from collections.abc import AsyncIterator, Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
@@ -26,6 +26,7 @@ from domain.rating_engine.ports import (
     WriteOutcome,
 )
 from domain.rating_engine.pricing import EventField, field_of
+from domain.rating_engine.result_columns import ResultColumns
 from domain.rating_engine.rules import RatingRulesDoc
 from domain.ratings import Diploma, Tier
 
@@ -132,15 +133,10 @@ class FakeRatingStore:
             )
         ]
 
-    async def season_results(
-        self, season: str, batch_size: int, directions: Collection[str]
-    ) -> AsyncIterator[Sequence[ResultInput]]:
-        rows = self._season_results(season, directions)
-        for start in range(0, len(rows), batch_size):
-            yield rows[start : start + batch_size]
-
-    async def count_season_results(self, season: str, directions: Collection[str]) -> int:
-        return len(self._season_results(season, directions))
+    async def season_result_columns(
+        self, season: str, directions: Collection[str]
+    ) -> ResultColumns:
+        return ResultColumns.from_inputs(self._season_results(season, directions))
 
     async def results(
         self,
