@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import sys
 
-from api.app import build_state
 from api.settings import Settings
 from domain.accounts import Role
 from domain.errors import DomainError
@@ -29,6 +28,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _create(args: argparse.Namespace) -> int:
+    from api.app import build_state  # the app's imports cost seconds
+
     state = build_state(Settings())
     try:
         account = await create_staff_account(

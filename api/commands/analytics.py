@@ -15,14 +15,12 @@ import asyncio
 import sys
 from pathlib import Path
 
-from api.app import build_state
 from api.settings import Settings
 from domain.accounts import Role
 from domain.analytics_import import FileFormat, ImportKind, guess_format
 from domain.errors import DomainError
 from domain.policy import Viewer
 from domain.services.analytics_import import ImportRequest, import_analytics
-from domain.services.quality import compute_quality_flags
 
 OPERATOR = Viewer(role=Role.ADMIN)
 """The command line runs with an admin's rights and no account (imports record none)."""
@@ -65,6 +63,8 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 async def _import(request: ImportRequest, path: Path) -> int:
+    from api.app import build_state  # the app's imports cost seconds
+
     state = build_state(Settings())
     try:
         outcome = await import_analytics(
@@ -96,8 +96,12 @@ def run_flags(args: argparse.Namespace) -> int:
 
 
 async def _flags(args: argparse.Namespace) -> int:
+    from api.app import build_state  # the app's imports cost seconds
+
     state = build_state(Settings())
     try:
+        from domain.services.quality import compute_quality_flags  # scipy: seconds to import
+
         run = await compute_quality_flags(
             state.services.uow_factory(),
             OPERATOR,

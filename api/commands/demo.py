@@ -9,9 +9,7 @@ from datetime import date
 
 from tqdm import tqdm
 
-from api.app import build_state
 from api.settings import Settings
-from persistence.demo.seed import DEMO_EMAILS, DEMO_PASSWORD, SeedPlan, seed_demo
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -32,6 +30,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _seed(args: argparse.Namespace) -> int:
+    from api.app import build_state  # the app's and the seed's imports cost seconds
+    from persistence.demo.seed import DEMO_EMAILS, DEMO_PASSWORD, SeedPlan, seed_demo
+
     settings = Settings()
     state = build_state(settings)
     plan = SeedPlan(

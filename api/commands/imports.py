@@ -16,7 +16,6 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from api.app import build_state
 from api.settings import Settings
 from domain.accounts import Role
 from domain.errors import DomainError
@@ -62,6 +61,8 @@ async def _import(args: argparse.Namespace) -> int:
         print(f"error: no such file: {args.file}", file=sys.stderr)
         return 2
     settings = Settings()
+    from api.app import build_state  # the app's imports cost seconds
+
     state = build_state(settings)
     try:
         viewer = await _viewer(state.services.sessions, args.account)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from api.app import build_state
 from api.settings import Settings
 from domain.services.privacy import run_due
 
@@ -29,6 +28,8 @@ def run_due_command(args: argparse.Namespace) -> int:
 
 
 async def _run() -> int:
+    from api.app import build_state  # the app's imports cost seconds
+
     state = build_state(Settings())
     try:
         report = await run_due(

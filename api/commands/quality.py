@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -21,9 +22,10 @@ from api.commands._csv_matrix import (
     read_matrix,
     write_table,
 )
-from domain.analytics.careless import ScaleLayout, compute_careless_indices
-from domain.analytics.personfit import ItemParameters, person_fit, response_time_effort
 from domain.analytics.response_matrix import FloatArray
+
+if TYPE_CHECKING:
+    from domain.analytics.personfit import ItemParameters
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -98,6 +100,8 @@ def _write(command: str, path: Path, header: list[str], columns: list[FloatArray
 
 
 def run_quality_indices(args: argparse.Namespace) -> int:
+    from domain.analytics.careless import ScaleLayout, compute_careless_indices  # scipy: slow
+
     """Compute the questionnaire indices; 0 on success, 2 on bad input."""
     command = "quality-indices"
     lowest, highest = args.min, args.max
@@ -144,6 +148,8 @@ def run_quality_indices(args: argparse.Namespace) -> int:
 
 
 def _read_params(path: Path, n_items: int) -> ItemParameters:
+    from domain.analytics.personfit import ItemParameters
+
     table = read_matrix(path)
     missing = [name for name in ("a", "b") if name not in table.header]
     if missing:
@@ -160,6 +166,8 @@ def _read_params(path: Path, n_items: int) -> ItemParameters:
 
 
 def run_person_fit(args: argparse.Namespace) -> int:
+    from domain.analytics.personfit import person_fit, response_time_effort  # scipy: slow
+
     """Compute U3, ZU3, lz, lz* (and RTE); 0 on success, 2 on bad input."""
     command = "person-fit"
 

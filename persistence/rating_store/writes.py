@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,6 +19,7 @@ from domain.rating_engine.ports import BoardWrite, EntryWrite, WriteOutcome
 from domain.rating_engine.pricing import from_cents
 from domain.rating_engine.selection_columns import SelectionColumns
 from domain.ratings import RatingEventKind, Tier
+from persistence.rating_store.explanation_bytes import copy_lines
 from persistence.rating_store.explanations import ShownMemo, encode, encode_columns
 from persistence.rating_store.reads import chunks
 from persistence.tables.ratings import (
@@ -66,16 +68,6 @@ async def _driver(session: AsyncSession) -> Any:
     return raw.driver_connection
 
 
-async def _copy(
-    session: AsyncSession, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
-) -> None:
-    driver = await _driver(session)
-    async with driver.cursor() as cursor:
-        async with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                await copy.write_row(row)
-
-
 async def _entry_ids(
     session: AsyncSession, season: str, direction: str, participant_ids: set[int]
 ) -> dict[int, int]:
@@ -108,6 +100,50 @@ def _entry_values(change: BoardWrite, row: EntryWrite) -> dict[str, Any]:
     }
 
 
+def _cents_text(value: int) -> str:
+    return f"{value // 100}.{value % 100:02d}"
+
+
+def _entry_lines(change: BoardWrite, rows: Iterable[tuple[int, EntryWrite]]) -> Iterator[str]:
+    """COPY text of `_ENTRY_COLUMNS` (what `_entry_values` gives, one f-string a row:
+    psycopg's per-value adaptation cost ~10 µs a row, times a million)."""
+    head = f"{change.board.season_code}\t{change.board.direction_code}"
+    rules, now = change.rules_version, change.now.isoformat()
+    none, null = Tier.NONE.value, "\\N"
+    for entry_id, row in rows:
+        standing = row.standing
+        rank, tier = (standing.rank, standing.tier.value) if standing else (null, none)
+        yield (
+            f"{entry_id}\t{head}\t{row.participant_id}\t{rules}\t{_cents_text(row.score)}\t"
+            f"{'t' if row.ranked else 'f'}\t{rank}\t{tier}\t{row.digest or null}\t"
+            f"{now}\n"
+        )
+
+
+def _event_lines(change: BoardWrite) -> Iterator[str]:
+    """COPY text of `_EVENT_COLUMNS`, as `_event_rows` gives them."""
+    head = (
+        f"{change.batch_id}\t{change.board.season_code}\t{change.board.direction_code}\t"
+        f"{RatingEventKind.CHANGE.value}"
+    )
+    now = change.now.isoformat()
+    null = "\\N"
+    for moved in change.events:
+        old, new = moved.old, moved.new
+        yield (
+            f"{head}\t{moved.participant_id}\t"
+            f"{_cents_text(old.score) if old else null}\t"
+            f"{_cents_text(new.score) if new else null}\t"
+            f"{old.rank if old else null}\t{new.rank if new else null}\t"
+            f"{old.tier.value if old else null}\t{new.tier.value if new else null}\t{now}\n"
+        )
+    if change.events:
+        yield (
+            f"{change.batch_id}\t{change.board.season_code}\t{change.board.direction_code}\t"
+            f"{RatingEventKind.BATCH_COMPLETE.value}\t" + "\t".join([null] * 7) + f"\t{now}\n"
+        )
+
+
 async def _copy_text(
     session: AsyncSession, table: str, columns: Sequence[str], lines: Iterable[str]
 ) -> None:
@@ -122,6 +158,16 @@ async def _copy_text(
                     chunk.clear()
             if chunk:
                 await copy.write("".join(chunk))
+
+
+async def _copy_bytes(
+    session: AsyncSession, table: str, columns: Sequence[str], chunks: Iterable[bytes]
+) -> None:
+    driver = await _driver(session)
+    async with driver.cursor() as cursor:
+        async with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for chunk in chunks:
+                await copy.write(chunk)
 
 
 async def _delete_by_entry(session: AsyncSession, entry_ids: list[int], postgres: bool) -> None:
@@ -157,11 +203,11 @@ async def _insert_entries(
             ).scalars()
         )
         assigned = {row.participant_id: ids[i] for i, row in enumerate(rows)}
-        await _copy(
+        await _copy_text(
             session,
             "rating_entries",
             _ENTRY_COLUMNS,
-            ((assigned[row.participant_id], *_entry_values(change, row).values()) for row in rows),
+            _entry_lines(change, ((assigned[row.participant_id], row) for row in rows)),
         )
         return assigned
     values = [_entry_values(change, row) for row in rows]
@@ -177,7 +223,6 @@ async def _update_entries(
 ) -> None:
     if not rows:
         return
-    values = [{"entry_id": eid, **_entry_values(change, row)} for eid, row in rows]
     if postgres and len(rows) > BULK:
         await session.execute(
             sa.text(
@@ -185,11 +230,8 @@ async def _update_entries(
                 "ON COMMIT DROP"
             )
         )
-        await _copy(
-            session,
-            "rating_entry_updates",
-            _ENTRY_COLUMNS,
-            ((v["entry_id"], *(v[c] for c in _ENTRY_COLUMNS[1:])) for v in values),
+        await _copy_text(
+            session, "rating_entry_updates", _ENTRY_COLUMNS, _entry_lines(change, rows)
         )
         await session.execute(
             sa.text(
@@ -201,6 +243,7 @@ async def _update_entries(
         )
         await session.execute(sa.text("DROP TABLE rating_entry_updates"))
         return
+    values = [{"entry_id": eid, **_entry_values(change, row)} for eid, row in rows]
     e = rating_entries.c
     await session.execute(
         sa.update(rating_entries)
@@ -258,7 +301,7 @@ async def _insert_events(session: AsyncSession, change: BoardWrite, postgres: bo
     if not rows:
         return None
     if postgres and len(rows) > BULK:
-        await _copy(session, "rating_events", _EVENT_COLUMNS, rows)
+        await _copy_text(session, "rating_events", _EVENT_COLUMNS, _event_lines(change))
     else:
         for start in range(0, len(rows), BULK):
             await session.execute(
@@ -301,7 +344,15 @@ async def write_board(session: AsyncSession, change: BoardWrite, *, postgres: bo
     ids.update(await _insert_entries(session, change, new_rows, postgres))
     await _update_entries(session, change, updated, postgres)
     texts = _explanations(change)
-    if postgres and len(change.contributions) > BULK // 10:
+    held = change.contributions
+    if postgres and isinstance(held, SelectionColumns) and len(held) > BULK // 10:
+        entry_ids = np.fromiter(
+            (ids[pid] for pid in held.participants[held.positions()].tolist()), dtype=np.int64
+        )
+        await _copy_bytes(
+            session, "rating_explanations", ("entry_id", "items"), copy_lines(held, entry_ids)
+        )
+    elif postgres and len(held) > BULK // 10:
         lines = (f"{ids[pid]}\t{text}\n" for pid, text in texts)
         await _copy_text(session, "rating_explanations", ("entry_id", "items"), lines)
     else:
