@@ -10,8 +10,10 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
+if TYPE_CHECKING:
+    from domain.rating_engine.entry_columns import EntryColumns
 from domain.rating_engine.inputs import AchievementInput, EventInfo, Exclusions, ResultInput
 from domain.rating_engine.items import PricedItem
 from domain.rating_engine.pricing import EventField
@@ -176,6 +178,10 @@ class RatingStore(Protocol):
         ...
 
     async def board_entries(self, season: str, direction: str) -> dict[int, StoredEntry]: ...
+
+    async def board_entry_columns(self, season: str, direction: str) -> EntryColumns:
+        """Every stored entry of the board, as columns (the full recompute compares)."""
+        ...
 
     async def entries(
         self, season: str, direction: str, participant_ids: Collection[int]

@@ -18,9 +18,11 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 import numpy as np
+import numpy.typing as npt
 
 from domain.errors import Conflict, InvalidInput
-from domain.rating_engine.boards import new_batch_id, row_changed
+from domain.rating_engine.boards import new_batch_id
+from domain.rating_engine.entry_columns import compare
 from domain.rating_engine.inputs import Pricer
 from domain.rating_engine.item_columns import (
     ItemColumns,
@@ -28,17 +30,11 @@ from domain.rating_engine.item_columns import (
     price_achievements_columns,
     price_results_columns,
 )
-from domain.rating_engine.ports import (
-    BoardState,
-    BoardWrite,
-    EntryWrite,
-    RatingStore,
-    WriteOutcome,
-)
+from domain.rating_engine.ports import BoardState, BoardWrite, RatingStore, WriteOutcome
 from domain.rating_engine.pricing import EventShown
 from domain.rating_engine.result_columns import fields_of_columns
 from domain.rating_engine.selection_columns import SelectionColumns, select_columns
-from domain.rating_engine.standings import Standing, TierRules, diff, rank_all
+from domain.rating_engine.standings import TierRules
 
 Progress = Callable[[str, int, int | None], None]
 """(stage, rows done since the last call, total if known): drives a progress bar."""
@@ -114,43 +110,27 @@ async def _compare(
     rules_version: int,
     tiers: TierRules,
     chosen: SelectionColumns,
-    verified: np.ndarray,
+    verified: npt.NDArray[np.int64],
     now: datetime,
 ) -> BoardWrite:
-    old = await store.board_entries(board.season_code, board.direction_code)
-    participants = chosen.participants.tolist()
-    scores = chosen.scores.tolist()
-    ranked_mask = np.isin(chosen.participants, verified).tolist()
-    standings = rank_all(
-        {pid: score for pid, score, ranked in zip(participants, scores, ranked_mask, strict=True)
-         if ranked},
+    old = await store.board_entry_columns(board.season_code, board.direction_code)
+    found = compare(
+        old,
+        chosen.participants,
+        chosen.scores,
+        np.isin(chosen.participants, verified),
+        chosen.digests,
         tiers,
-    )  # fmt: skip
-    old_standings = {
-        pid: Standing(entry.score, entry.rank or 0, entry.tier)
-        for pid, entry in old.items()
-        if entry.ranked
-    }
-    write = BoardWrite(
+    )
+    return BoardWrite(
         board=board,
         rules_version=rules_version,
         batch_id=new_batch_id(),
         now=now,
-        events=diff(old_standings, standings),
-        ranked_count=len(standings),
-        entry_count=len(participants),
+        entries=found.entries,
+        contributions=chosen.restricted(found.rewritten),
+        deletes=found.deletes,
+        events=found.events,
+        ranked_count=found.ranked_count,
+        entry_count=len(chosen.participants),
     )
-    rewritten: set[int] = set()
-    for pid, score, ranked, digest in zip(
-        participants, scores, ranked_mask, chosen.digest_texts(), strict=True
-    ):
-        row = EntryWrite(pid, score, ranked, standings.get(pid), digest)
-        before = old.get(pid)
-        if row_changed(before, row):
-            write.entries.append(row)
-        if before is None or before.digest != digest:
-            rewritten.add(pid)
-    write.contributions = chosen.restricted(frozenset(rewritten))
-    present = set(participants)
-    write.deletes = [pid for pid in old if pid not in present]
-    return write

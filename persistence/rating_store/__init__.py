@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from domain.rating_engine.entry_columns import EntryColumns
 from domain.rating_engine.inputs import (
     NO_EXCLUSIONS,
     AchievementInput,
@@ -35,6 +36,7 @@ from domain.rating_engine.rules import RatingRulesDoc, parse_rules
 from domain.ratings import Diploma
 from persistence.rating_store import diplomas as diploma_writes
 from persistence.rating_store import reads
+from persistence.rating_store.entry_columns import read_entry_columns
 from persistence.rating_store.result_columns import read_result_columns
 from persistence.rating_store.writes import board_values, write_board
 from persistence.tables.ratings import rating_boards, rating_rules, stream_positions
@@ -208,6 +210,9 @@ class SqlAlchemyRatingStore:
 
     async def board_entries(self, season: str, direction: str) -> dict[int, StoredEntry]:
         return await reads.load_entries(self.session, season, direction, None)
+
+    async def board_entry_columns(self, season: str, direction: str) -> EntryColumns:
+        return await read_entry_columns(self.session, season, direction, postgres=self.postgres)
 
     async def entries(
         self, season: str, direction: str, participant_ids: Collection[int]

@@ -25,8 +25,8 @@ from persistence.rating_store.reads import season_results_query, to_result
 
 COLUMNS = ("id", "participant", "status", "place", "completion")
 """Aggregated per event: one COPY row per event holds these as int8 arrays."""
-_HEADER = b"PGCOPY\n\xff\r\n\x00"
-_HEADER_SIZE = len(_HEADER) + 8
+HEADER = b"PGCOPY\n\xff\r\n\x00"
+HEADER_SIZE = len(HEADER) + 8
 _ELEMENT = np.dtype([("length", ">i4"), ("value", ">i8")])
 
 
@@ -76,10 +76,10 @@ def _parse(data: bytes) -> ResultColumns:
     event); each array's elements are read by numpy in place."""
     if not data:
         return ResultColumns.empty()
-    if not data.startswith(_HEADER) or data[-2:] != b"\xff\xff":
+    if not data.startswith(HEADER) or data[-2:] != b"\xff\xff":
         raise ValueError("unexpected COPY BINARY framing")
     view = memoryview(data)
-    at, end = _HEADER_SIZE, len(data) - 2
+    at, end = HEADER_SIZE, len(data) - 2
     parts: dict[str, list[npt.NDArray[np.int64]]] = {name: [] for name in ("event", *COLUMNS)}
     while at < end:
         fields, length, event_id = struct.unpack_from(">hiq", view, at)
@@ -88,7 +88,7 @@ def _parse(data: bytes) -> ResultColumns:
         at += 14
         count = 0
         for name in COLUMNS:
-            values, at = _int8_array(view, at)
+            values, at = int8_array(view, at)
             parts[name].append(values)
             count = len(values)
         parts["event"].append(np.full(count, event_id, dtype=np.int64))
@@ -96,7 +96,7 @@ def _parse(data: bytes) -> ResultColumns:
     return ResultColumns(**found)
 
 
-def _int8_array(view: memoryview, at: int) -> tuple[npt.NDArray[np.int64], int]:
+def int8_array(view: memoryview, at: int) -> tuple[npt.NDArray[np.int64], int]:
     """One non-null, one-dimensional int8[] field (array_send's layout)."""
     size, dims, _nulls, _oid = struct.unpack_from(">iiiI", view, at)
     if dims != 1:

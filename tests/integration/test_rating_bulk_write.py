@@ -12,10 +12,14 @@ from typing import Any
 import psycopg
 import pytest
 
-from bench.rating_data import Plan, load
+from bench.rating_data import DIRECTIONS, Plan, load
+from domain.rating_engine.entry_columns import EntryColumns
+from domain.rating_engine.ports import WriteOutcome
 from domain.services.rating_recompute import recompute_season
 from persistence.database import create_engine, session_factory
 from persistence.rating_store import SqlAlchemyRatingStore, writes
+from persistence.rating_store.entry_columns import read_entry_columns
+from persistence.rating_store.reads import load_entries
 from tests.support.databases import fresh_postgres
 
 NOW = datetime(2026, 11, 20, tzinfo=UTC)
@@ -48,12 +52,28 @@ def _stored(url: str) -> dict[str, Any]:
     return {"entries": entries, "explanations": explanations, "events": events}
 
 
-async def _recompute(url: str) -> None:
+async def _recompute(url: str) -> list[WriteOutcome]:
     engine = create_engine(url)
     try:
         async with SqlAlchemyRatingStore(session_factory(engine)) as store:
-            await recompute_season(store, "2026/27", None, NOW)
+            outcomes = await recompute_season(store, "2026/27", None, NOW)
             await store.commit()
+            return outcomes
+    finally:
+        await engine.dispose()
+
+
+async def _columns_both_ways(url: str) -> None:
+    """The board read as COPY arrays equals the board read as rows."""
+    engine = create_engine(url)
+    try:
+        async with session_factory(engine)() as session:
+            for direction in DIRECTIONS:
+                copied = await read_entry_columns(session, "2026/27", direction, postgres=True)
+                rows = EntryColumns.of(await load_entries(session, "2026/27", direction, None))
+                assert len(copied.participant) > 100
+                for name in ("participant", "score", "ranked", "rank", "tier", "digest"):
+                    assert getattr(copied, name).tolist() == getattr(rows, name).tolist(), name
     finally:
         await engine.dispose()
 
@@ -63,6 +83,9 @@ async def test_bulk_and_statement_writes_store_the_same_boards(
 ) -> None:
     monkeypatch.setattr(writes, "BULK", 1)  # every write through COPY
     await _recompute(season_url)
+    await _columns_both_ways(season_url)
+    again = await _recompute(season_url)  # nothing changed: nothing written
+    assert [o.changes for o in again] == [0, 0, 0] and all(o.batch_id is None for o in again)
     bulk = _stored(season_url)
     monkeypatch.setattr(writes, "BULK", 10**9)  # every write as statements
     await _recompute(season_url)

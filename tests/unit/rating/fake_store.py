@@ -10,6 +10,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Self
 
+from domain.rating_engine.entry_columns import EntryColumns
 from domain.rating_engine.inputs import (
     NO_EXCLUSIONS,
     AchievementInput,
@@ -219,6 +220,9 @@ class FakeRatingStore:
 
     async def board_entries(self, season: str, direction: str) -> dict[int, StoredEntry]:
         return dict(self.work.entries.get((season, direction), {}))
+
+    async def board_entry_columns(self, season: str, direction: str) -> EntryColumns:
+        return EntryColumns.of(self.work.entries.get((season, direction), {}))
 
     async def entries(
         self, season: str, direction: str, participant_ids: Collection[int]
