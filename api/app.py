@@ -41,10 +41,15 @@ from graphql_schema.context import Services, UploadLimits
 from graphql_schema.schema import SchemaLimits, build_schema
 from persistence.blobs import LocalBlobStore
 from persistence.database import create_engine, session_factory
+from persistence.direct_connections import DirectConnections
 from persistence.mappers import start_mappers
 from persistence.unit_of_work import SqlAlchemyUnitOfWork
 
 log = logging.getLogger("talent.app")
+
+LEADERBOARD_HIT_CONNECTIONS = 4
+"""Direct PostgreSQL connections per process for cached leaderboard hits (one statement
+each, held for one round trip), on top of the engine's pool."""
 
 
 @dataclass
@@ -55,6 +60,7 @@ class AppState:
     metrics: Metrics
     jwks: dict[str, object]
     ratings: RatingRuntime | None = None
+    tokens: TokenService | None = None
 
 
 def build_state(settings: Settings, clock: Clock | None = None) -> AppState:
@@ -99,7 +105,7 @@ def build_state(settings: Settings, clock: Clock | None = None) -> AppState:
         identity_nonce_ttl=timedelta(seconds=settings.idp_nonce_ttl_seconds),
         ratings=ratings.services,
     )
-    return AppState(settings, engine, services, metrics, jwks(keys), ratings)
+    return AppState(settings, engine, services, metrics, jwks(keys), ratings, tokens)
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> Starlette:
@@ -122,6 +128,15 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         development=settings.is_development,
         max_subscriptions=settings.max_subscriptions_per_connection,
         init_timeout_seconds=settings.ws_init_timeout_seconds,
+    )
+
+    leaderboard_cache = LeaderboardCache(
+        graphql,
+        state.services,
+        state.services.sessions,
+        size=settings.leaderboard_cache_size,
+        verify=state.tokens.verify if state.tokens is not None else None,
+        direct=DirectConnections.for_engine(state.engine, LEADERBOARD_HIT_CONNECTIONS),
     )
 
     async def healthz(_: Request) -> Response:
@@ -164,6 +179,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
             if state.ratings is not None:
                 await state.ratings.stop()
             await stop_settle_task(settler, state.services.sessions)
+            await leaderboard_cache.close()
             await state.engine.dispose()
             log.info("shutdown complete")
 
@@ -193,16 +209,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         )
     app = Starlette(
         routes=[
-            Route(
-                "/graphql",
-                LeaderboardCache(
-                    graphql,
-                    state.services,
-                    state.services.sessions,
-                    size=settings.leaderboard_cache_size,
-                ),
-                methods=["GET", "POST"],
-            ),
+            Route("/graphql", leaderboard_cache, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),

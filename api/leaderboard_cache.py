@@ -6,7 +6,8 @@ public; one university; staff; any other signed-in account on its own), the
 query text, its variables and operation name. Correctness comes first, so every
 hit is checked against current data before it is served:
 
-- the viewer is authenticated anew (a deactivated account stops at once);
+- the viewer is authenticated anew (a deactivated account stops at once; a changed
+  role, organization, participant or guardian is a different viewer);
 - the validity token (every board's version, and whether an outbox message —
   a consent change, a verification, an erasure, a moderation decision — was
   committed since the page was built) must be unchanged;
@@ -16,6 +17,15 @@ hit is checked against current data before it is served:
 
 Only POSTed queries whose root fields are all `leaderboard` are cached, and only
 error-free answers.
+
+On PostgreSQL a hit is one statement on a direct autocommit connection
+(`serve_hit`): the viewer is taken from the verified token's claims and its account
+checked in the statement (active, same role, organization, participant and
+guardian as the entry's viewer class needs: exactly what `authenticate` would
+return), together with the validity token, and the journal row is inserted by the
+same statement only if all of it holds. Anything else — a stale entry, a changed
+account, an error — takes the general path below, which authenticates from the
+database and validates and journals in separate statements (SQLite always does).
 """
 
 from __future__ import annotations
@@ -25,6 +35,7 @@ import json
 import logging
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -33,6 +44,7 @@ from graphql import OperationDefinitionNode, OperationType, parse
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.auth import AccessClaims
 from api.graphql_view import bearer_token
 from api.middleware import graphql_error_body
 from domain.accounts import Role
@@ -40,8 +52,17 @@ from domain.errors import Unauthenticated
 from domain.policy import ANONYMOUS, Viewer, is_logged
 from graphql_schema.context import Services
 from graphql_schema.ratings.services import HINTS_KEY, CacheHints
-from persistence.access_journal import AccessReads, journal_reads
-from persistence.queries.rating_cache import Token, current_token, still_valid
+from persistence.access_journal import AccessReads, grouped_reads, journal_reads
+from persistence.direct_connections import DirectConnections
+from persistence.queries.rating_cache import (
+    HitJournal,
+    HitViewer,
+    Token,
+    boards_document,
+    current_token,
+    serve_hit,
+    still_valid,
+)
 
 log = logging.getLogger("talent.cache")
 CACHEABLE_ROOTS = frozenset({"leaderboard", "__typename"})
@@ -78,16 +99,37 @@ class Entry:
     valid_until: float | None
     reads: dict[int, set[str]] = field(default_factory=dict)
     operation: str = ""
+    viewer: Viewer = ANONYMOUS
+    """The viewer the page was built for (its participant and guardian matter)."""
+    boards: str = ""
+    """`boards_document(token)`, for the one-statement hit."""
+    reads_document: str = "[]"
+    """`grouped_reads(reads)` as JSON, for the one-statement hit's journal row."""
 
 
 def viewer_class(viewer: Viewer) -> str:
     if viewer.account_id is None:
         return "public"
+    if viewer.participant_id is not None or viewer.guardian_id is not None:
+        return f"account:{viewer.account_id}"  # a page may show its own rows differently
     if viewer.role is Role.UNIVERSITY:
         return f"university:{viewer.organization_id}"
     if viewer.role in (Role.MODERATOR, Role.ADMIN):
         return "staff"
     return f"account:{viewer.account_id}"
+
+
+def claimed_class(claims: AccessClaims | None) -> str:
+    """`viewer_class` of the viewer the token claims to be, if its account has no
+    participant or guardian (the entry's viewer then says which it has, and a hit
+    checks the account against it)."""
+    if claims is None:
+        return "public"
+    if claims.role is Role.UNIVERSITY:
+        return f"university:{claims.organization_id}"
+    if claims.role in (Role.MODERATOR, Role.ADMIN):
+        return "staff"
+    return f"account:{claims.account_id}"
 
 
 class LeaderboardCache:
@@ -98,11 +140,18 @@ class LeaderboardCache:
         sessions: async_sessionmaker[AsyncSession],
         *,
         size: int,
+        verify: Callable[[str], AccessClaims] | None = None,
+        direct: DirectConnections | None = None,
     ) -> None:
+        """`verify` checks an access token's signature and claims (`TokenService.verify`)
+        and `direct` gives the one-statement hit's connections (PostgreSQL): with both,
+        hits take the fast path."""
         self.app = app
         self.services = services
         self.sessions = sessions
         self.size = size
+        self.verify = verify
+        self.direct = direct
         self.entries: OrderedDict[tuple[str, ...], Entry] = OrderedDict()
         self.hits = 0
         self.misses = 0
@@ -123,16 +172,19 @@ class LeaderboardCache:
         if request is None or operation is None:
             await self.app(scope, replay, send)
             return
-        viewer = await self._viewer(scope)
-        if viewer is None:
-            await self.app(scope, replay, send)  # the endpoint answers the bad token
-            return
-        key = (
-            viewer_class(viewer),
+        request_key = (
             hashlib.sha256(request["query"].encode()).hexdigest(),
             json.dumps(request.get("variables") or {}, sort_keys=True, default=str),
             str(request.get("operationName")),
         )
+        if self.direct is not None and self.verify is not None:
+            if await self._fast_hit(scope, send, request_key):
+                return
+        viewer = await self._viewer(scope)
+        if viewer is None:
+            await self.app(scope, replay, send)  # the endpoint answers the bad token
+            return
+        key = (viewer_class(viewer), *request_key)
         async with self.sessions() as session:
             entry = self.entries.get(key)
             if entry is not None and self._fresh(entry) and await still_valid(session, entry.token):
@@ -142,13 +194,59 @@ class LeaderboardCache:
             token = await current_token(session)
         await self._build(scope, replay, send, key, token, viewer, operation)
 
+    async def _fast_hit(self, scope: Scope, send: Send, request_key: tuple[str, ...]) -> bool:
+        """Serve a hit in one statement if everything holds; False: take the general path
+        (a miss, a stale entry, a bad token, a changed account, a failed statement)."""
+        assert self.direct is not None and self.verify is not None
+        token = _authorization(scope)
+        if token == "":
+            return False
+        claims: AccessClaims | None = None
+        if token is not None:
+            try:
+                claims = self.verify(token)
+            except Unauthenticated:
+                return False
+        key = (claimed_class(claims), *request_key)
+        entry = self.entries.get(key)
+        if entry is None or not self._fresh(entry):
+            return False
+        hit_viewer = None
+        journal = None
+        if claims is not None:
+            hit_viewer = HitViewer(
+                account_id=claims.account_id,
+                role=claims.role.value,
+                organization_id=claims.organization_id,
+                participant_id=entry.viewer.participant_id,
+                guardian_id=entry.viewer.guardian_id,
+            )
+            if entry.reads and claims.role in _LOGGED_ROLES:
+                request_id = str(scope.get("state", {}).get("request_id", ""))[:64] or None
+                journal = HitJournal(
+                    reads=entry.reads_document,
+                    operation=entry.operation,
+                    request_id=request_id,
+                    at=self.services.clock.now(),
+                )
+        try:
+            async with self.direct.connection() as connection:
+                served = await serve_hit(connection, entry.token, entry.boards, hit_viewer, journal)
+        except Exception:
+            log.warning("one-statement cache hit failed; taking the general path", exc_info=True)
+            return False
+        if not served:
+            return False
+        self.entries.move_to_end(key)
+        self.hits += 1
+        await _send(send, entry.status, entry.body)
+        return True
+
     def _fresh(self, entry: Entry) -> bool:
         return entry.valid_until is None or time.time() < entry.valid_until
 
     async def _viewer(self, scope: Scope) -> Viewer | None:
-        headers = dict(scope.get("headers") or [])
-        raw = headers.get(b"authorization")
-        token = bearer_token(raw.decode("latin-1")) if raw is not None else None
+        token = _authorization(scope)
         if token is None:
             return ANONYMOUS
         if not token:
@@ -170,18 +268,7 @@ class LeaderboardCache:
                     "The read could not be recorded in the access log; try again.",
                     "INTERNAL_SERVER_ERROR",
                 )
-        await send(
-            {
-                "type": "http.response.start",
-                "status": entry.status,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"x-talent-cache", b"hit"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await _send(send, entry.status, body)
 
     async def _log_reads(self, scope: Scope, viewer: Viewer, entry: Entry) -> None:
         """The same journal row a built response writes (`persistence/access_journal.py`):
@@ -229,18 +316,52 @@ class LeaderboardCache:
         if answer is None or answer.get("errors"):
             return
         headers = [(k, v) for k, v in start.get("headers", []) if k.lower() == b"content-type"]
+        reads = hints.recorder.copied
         self.entries[key] = Entry(
             token=token,
             status=200,
             headers=headers,
             body=captured["body"],
             valid_until=hints.valid_until,
-            reads=hints.recorder.copied,
+            reads=reads,
             operation=operation,
+            viewer=viewer,
+            boards=boards_document(token),
+            reads_document=json.dumps(grouped_reads(reads)),
         )
         self.entries.move_to_end(key)
         while len(self.entries) > self.size:
             self.entries.popitem(last=False)
+
+    async def close(self) -> None:
+        if self.direct is not None:
+            await self.direct.close()
+
+
+_LOGGED_ROLES = frozenset(role for role in Role if is_logged(Viewer(role=role)))
+
+
+def _authorization(scope: Scope) -> str | None:
+    """The bearer token of the request; None without one, '' for a malformed header."""
+    for name, value in scope.get("headers") or []:
+        if name == b"authorization":
+            return bearer_token(value.decode("latin-1"))
+    return None
+
+
+async def _send(send: Send, status: int, body: bytes) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"x-talent-cache", b"hit"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
 
 
 async def _read_body(receive: Receive) -> bytes:

@@ -44,15 +44,20 @@ class AccessReads:
     as) read of it."""
 
     def groups(self) -> list[dict[str, list[Any]]]:
-        """The journal's `reads` value: participants grouped by identical field sets,
-        both sorted, so a uniform page is one small group whatever its size."""
-        grouped: dict[tuple[str, ...], list[int]] = {}
-        for participant_id, fields in self.reads.items():
-            grouped.setdefault(tuple(sorted(fields)), []).append(participant_id)
-        return [
-            {"fields": list(fields), "participants": sorted(ids)}
-            for fields, ids in sorted(grouped.items())
-        ]
+        """The journal's `reads` value (see `grouped_reads`)."""
+        return grouped_reads(self.reads)
+
+
+def grouped_reads(reads: Mapping[int, Collection[str]]) -> list[dict[str, list[Any]]]:
+    """The journal's `reads` value: participants grouped by identical field sets,
+    both sorted, so a uniform page is one small group whatever its size."""
+    grouped: dict[tuple[str, ...], list[int]] = {}
+    for participant_id, fields in reads.items():
+        grouped.setdefault(tuple(sorted(fields)), []).append(participant_id)
+    return [
+        {"fields": list(fields), "participants": sorted(ids)}
+        for fields, ids in sorted(grouped.items())
+    ]
 
 
 async def journal_reads(sessions: async_sessionmaker[AsyncSession], entry: AccessReads) -> None:
@@ -210,6 +215,7 @@ async def pending_entries(sessions: async_sessionmaker[AsyncSession]) -> int:
 
 __all__ = [
     "AccessReads",
+    "grouped_reads",
     "journal_reads",
     "pending_entries",
     "settle_access_log",

@@ -1,6 +1,8 @@
 """The leaderboard over real HTTP, for the public, a university and staff: who is
 named, what is shown, filters that reveal nothing, keyset pages, the explanation,
-the unranked-until-verified entry, and a cached page that a revocation updates."""
+the unranked-until-verified entry, and the response cache: a page that a revocation
+updates, a hit's access-log record, a deactivated account, a changed role or
+organization, a record that cannot be written."""
 
 from __future__ import annotations
 
@@ -10,9 +12,13 @@ from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
 from domain.accounts import Role
 from domain.events import EventLevel
+from persistence.access_journal import settle_now
+from persistence.tables.accounts import accounts
+from persistence.tables.audit import access_log
 from tests.support import arrange
 from tests.support.graphql import GraphQLClient, assert_code, assert_forbidden_at
 from tests.support.privacy import REVOKE, gid, grant, mutate
@@ -224,6 +230,172 @@ async def test_keyset_pages_and_bad_arguments(client: GraphQLClient, world: Worl
         {"s": world.season, "d": "NO_SUCH_DIRECTION"},
     ):
         assert_code(await client.query(BOARD, variables), "BAD_USER_INPUT")
+
+
+async def _post(http: httpx.AsyncClient, world: World, token: str) -> httpx.Response:
+    body = {"query": ROWS, "variables": {"s": world.season, "d": DIRECTION}}
+    return await http.post("/graphql", json=body, headers={"Authorization": f"Bearer {token}"})
+
+
+async def _cached(http: httpx.AsyncClient, world: World, token: str) -> httpx.Response:
+    """The page for this token, asked until it is served from the cache."""
+    for _ in range(3):
+        response = await _post(http, world, token)
+        assert response.status_code == 200, response.text
+        if response.headers.get("x-talent-cache") == "hit":
+            return response
+    raise AssertionError("the page was not served from the cache")
+
+
+async def _update_account(state: Any, account_id: int, **values: object) -> None:
+    async with state.services.sessions() as s, s.begin():
+        await s.execute(sa.update(accounts).where(accounts.c.id == account_id).values(**values))
+
+
+async def _logged(state: Any, account_id: int) -> list[tuple[int, list[str]]]:
+    """What the access log holds of this viewer's reads (the journal settled first)."""
+    await settle_now(state.services.sessions)
+    async with state.services.sessions() as s:
+        rows = await s.execute(
+            sa.select(access_log.c.participant_id, access_log.c.fields)
+            .where(access_log.c.viewer_account_id == account_id)
+            .order_by(access_log.c.id)
+        )
+        return [(int(p), list(f)) for p, f in rows.tuples()]
+
+
+async def test_a_cached_page_is_journalled_for_every_viewer_it_is_served_to(
+    live_server: Any, state: Any, world: World
+) -> None:
+    """Two accounts of one university share the page; each hit is logged for its own
+    account, and committed before the response arrives."""
+    token, account = await staff_token(state, Role.UNIVERSITY, f"Уни {world.season}")
+    async with httpx.AsyncClient(base_url=live_server.url, timeout=30) as http:
+        first = await _cached(http, world, world.university)
+        served = await _post(http, world, token)
+        assert served.headers.get("x-talent-cache") == "hit"  # built for another account
+        assert served.json() == first.json()
+        once = await _logged(state, account)
+        assert once, "the hit's reads were not logged"
+        named = {
+            e["node"]["participant"]["lastName"]
+            for e in served.json()["data"]["leaderboard"]["edges"]
+            if e["node"]["participant"]
+        }
+        assert len({p for p, _ in once}) == len(named)
+        assert all(fields == ["lastName"] for _, fields in once)
+        again = await _post(http, world, token)
+        assert again.headers.get("x-talent-cache") == "hit"
+        assert await _logged(state, account) == once + once
+
+
+async def test_a_deactivated_account_gets_no_cached_page(
+    live_server: Any, state: Any, world: World
+) -> None:
+    token, account = await staff_token(state, Role.UNIVERSITY, f"Уни {world.season}")
+    async with httpx.AsyncClient(base_url=live_server.url, timeout=30) as http:
+        await _cached(http, world, token)
+        logged = await _logged(state, account)
+        await _update_account(state, account, is_active=False)
+        refused = await _post(http, world, token)
+        assert refused.status_code == 401
+        assert refused.headers.get("x-talent-cache") != "hit"
+        assert refused.json()["data"] is None
+        assert refused.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+        assert await _logged(state, account) == logged  # nothing served, nothing logged
+
+
+async def test_a_changed_organization_or_role_is_another_viewer(
+    live_server: Any, state: Any, world: World
+) -> None:
+    """The token still claims the old role and organization; the page served is the
+    one the account's current role and organization see, never the cached one."""
+    other_token, other_account = await staff_token(
+        state, Role.UNIVERSITY, f"Другой уни {world.season}"
+    )
+    other_org = await organization_of(state, other_account)
+    moved_token, moved = await staff_token(state, Role.UNIVERSITY, f"Уни {world.season}")
+    demoted_token, demoted = await staff_token(state, Role.MODERATOR)
+    async with httpx.AsyncClient(base_url=live_server.url, timeout=30) as http:
+        mine = (await _cached(http, world, moved_token)).json()
+        theirs = (await _cached(http, world, other_token)).json()
+        assert mine != theirs  # the participant sharing with the other university only
+        await _update_account(state, moved, organization_id=other_org)
+        after_move = await _post(http, world, moved_token)
+        assert after_move.json() == theirs
+
+        staff_page = (await _cached(http, world, demoted_token)).json()
+        assert staff_page != mine
+        university = await organization_of(state, (await staff_token(
+            state, Role.UNIVERSITY, f"Уни {world.season}"))[1])  # fmt: skip
+        await _update_account(state, demoted, role="UNIVERSITY", organization_id=university)
+        after_demotion = await _post(http, world, demoted_token)
+        assert after_demotion.json() == mine
+
+
+async def test_a_cached_read_that_cannot_be_recorded_is_not_served(
+    live_server: Any, state: Any, world: World
+) -> None:
+    """The journal refuses this viewer's rows (a trigger in the real database): the
+    cached page is withheld, whichever way the hit is checked."""
+    token, account = await staff_token(state, Role.UNIVERSITY, f"Уни {world.season}")
+    async with httpx.AsyncClient(base_url=live_server.url, timeout=30) as http:
+        await _cached(http, world, token)
+        logged = await _logged(state, account)
+        async with state.services.sessions() as s, s.begin():
+            postgres = s.get_bind().dialect.name == "postgresql"
+            if postgres:
+                await s.execute(
+                    sa.text(
+                        "CREATE FUNCTION refuse_journal() RETURNS trigger LANGUAGE plpgsql "
+                        "AS $$ BEGIN RAISE EXCEPTION 'the journal is unavailable'; END $$"
+                    )
+                )
+                await s.execute(
+                    sa.text(
+                        "CREATE TRIGGER refuse_journal BEFORE INSERT ON access_log_journal "
+                        f"FOR EACH ROW WHEN (NEW.viewer_account_id = {account}) "
+                        "EXECUTE FUNCTION refuse_journal()"
+                    )
+                )
+            else:
+                await s.execute(
+                    sa.text(
+                        "CREATE TRIGGER refuse_journal BEFORE INSERT ON access_log_journal "
+                        f"WHEN NEW.viewer_account_id = {account} "
+                        "BEGIN SELECT RAISE(ABORT, 'the journal is unavailable'); END"
+                    )
+                )
+        try:
+            withheld = await _post(http, world, token)
+        finally:
+            async with state.services.sessions() as s, s.begin():
+                await s.execute(sa.text("DROP TRIGGER refuse_journal ON access_log_journal")
+                                if postgres else sa.text("DROP TRIGGER refuse_journal"))  # fmt: skip
+                if postgres:
+                    await s.execute(sa.text("DROP FUNCTION refuse_journal()"))
+        assert withheld.json()["data"] is None
+        assert [e["extensions"]["code"] for e in withheld.json()["errors"]] == [
+            "INTERNAL_SERVER_ERROR"
+        ]
+        assert await _logged(state, account) == logged
+        served = await _post(http, world, token)
+        assert served.json()["data"]["leaderboard"]["edges"]
+
+
+async def test_a_cached_staff_page_needs_a_real_account(
+    live_server: Any, settings: Any, world: World
+) -> None:
+    """A well-signed token claiming ADMIN for an account that does not exist (a leaked
+    key is not the threat here: the account check is) gets no cached staff page."""
+    from tests.security.test_token_attacks import _claims, _sign
+
+    async with httpx.AsyncClient(base_url=live_server.url, timeout=30) as http:
+        await _cached(http, world, world.admin)
+        ghost = _sign(_claims(settings, sub="987654321", role="ADMIN"))
+        refused = await _post(http, world, ghost)
+        assert refused.status_code == 401
+        assert refused.headers.get("x-talent-cache") != "hit"
 
 
 async def test_a_cached_page_never_outlives_a_revocation(live_server: Any, world: World) -> None:
