@@ -68,8 +68,12 @@ def wait_ready(base: str) -> None:
 
 
 def prepare(url: str, approvals: int) -> list[str]:
-    """SUBMITTED achievements for the five leaders (up to 8 each: best-8 keeps counting
-    them): FEDERAL, PRIZE_WINNER, no event → 80 × 0.75 × 1 × 1 = 60 points each."""
+    """One SUBMITTED achievement for each of the board's top `approvals` participants:
+    INTERNATIONAL, WINNER, no event → 100 × 1.0 × 1.0 × 1.0 = 100 points, the most any
+    item can be worth, so it enters the participant's best 8 and moves their points
+    (and the batch is in every subscriber's `top: 100` window). An approval that
+    changed nothing would send no message at all: the first version of this benchmark
+    gave the same five leaders 60-point achievements, and most changed nothing."""
     from graphql_schema.ids import encode_id
 
     with psycopg.connect(url) as conn:
@@ -77,8 +81,8 @@ def prepare(url: str, approvals: int) -> list[str]:
             r[0]
             for r in conn.execute(
                 "SELECT participant_id FROM rating_entries WHERE season_code = %s AND"
-                " direction_code = %s AND ranked ORDER BY rank LIMIT 5",
-                (SEASON, DIRECTION),
+                " direction_code = %s AND ranked ORDER BY rank, participant_id LIMIT %s",
+                (SEASON, DIRECTION, approvals),
             )
         ]
         ids = []
@@ -87,7 +91,7 @@ def prepare(url: str, approvals: int) -> list[str]:
             row = conn.execute(
                 "INSERT INTO achievements (participant_id, title, kind, level, result_status,"
                 " achieved_on, season_code, status, version, submitted_at, created_at, updated_at)"
-                " VALUES (%s, %s, 'OLYMPIAD', 'FEDERAL', 'PRIZE_WINNER', '2026-10-01', %s,"
+                " VALUES (%s, %s, 'OLYMPIAD', 'INTERNATIONAL', 'WINNER', '2026-10-01', %s,"
                 " 'SUBMITTED', 1, %s, %s, %s) RETURNING id",
                 (leaders[n % len(leaders)], f"Bench {n}", SEASON, now, now, now),
             ).fetchone()
@@ -213,6 +217,10 @@ def main() -> None:
     missed = 0
     first: dict[tuple[int, int], float] = {}
     bounds = [*sent, float("inf")]
+    ended = {row[0] for row in rows if row[2] in ("ERROR", "COMPLETE")}
+    if ended:
+        print(f"{len(ended)} subscriptions ended early (an error or completion)")
+    rows = [row for row in rows if row[2] not in ("ERROR", "COMPLETE")]
     for subscriber, _cursor, _kind, at in rows:
         for i in range(len(sent)):
             if bounds[i] <= at < bounds[i + 1]:

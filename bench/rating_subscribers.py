@@ -60,6 +60,10 @@ async def _subscribe(
                 update = data.get("ratingUpdates") or {}
                 kinds = ",".join(e["kind"] for e in update.get("events", []))
                 out.append((n, update.get("cursor", ""), kinds, now))
+            elif message.get("type") in ("error", "complete"):
+                print(f"subscriber {n}: {message.get('type')} {message.get('payload')}",
+                      file=sys.stderr, flush=True)  # fmt: skip
+                out.append((n, "", message["type"].upper(), now))
             elif message.get("type") == "ping":
                 await ws.send(json.dumps({"type": "pong"}))
 

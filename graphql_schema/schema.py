@@ -60,6 +60,7 @@ from graphql_schema.ratings.queries import RatingQuery
 from graphql_schema.ratings.stream import RatingEventsQuery, RatingSubscription
 from graphql_schema.ratings.types import RatingEntryType
 from graphql_schema.reference.queries import ReferenceQuery
+from graphql_schema.shared_results import SharedResultsExecutor
 
 
 @strawberry.type
@@ -164,6 +165,7 @@ def build_schema(limits: SchemaLimits | None = None) -> strawberry.Schema:
     if not limits.introspection:
         extensions.append(_limit(AddValidationRules, validation_rules=[NoIntrospection]))
     return TalentSchema(
+        execution_context_class=SharedResultsExecutor,
         query=Query,
         mutation=Mutation,
         subscription=Subscription,

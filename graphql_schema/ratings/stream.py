@@ -11,7 +11,9 @@ answered with CURSOR_EXPIRED (reload the standings).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncGenerator
+from typing import Any
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -79,6 +81,8 @@ def expired() -> CodedError:
 def _viewer_class(info: Info) -> tuple[object, ...]:
     """Viewers who see a rating event identically (the policy's inputs for it)."""
     viewer = info.context.viewer
+    if viewer.participant_id is not None or viewer.guardian_id is not None:
+        return ("account", viewer.account_id)  # "this is me" comes before the role
     return (viewer.role, viewer.organization_id if viewer.role is Role.UNIVERSITY else None)
 
 
@@ -196,6 +200,8 @@ class RatingUpdateType:
         description="The batch-complete marker is included: the batch is over."
     )
     events: list[RatingEventType]
+    shared_results: strawberry.Private[dict[Any, Any]] = dataclasses.field(default_factory=dict)
+    """Executions of this message, per document and variables (`shared_results.py`)."""
 
 
 def updates(info: Info, batch: FeedBatch, after: int, top: int) -> list[RatingUpdateType]:

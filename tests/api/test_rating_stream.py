@@ -214,3 +214,44 @@ async def test_cursors_past_the_retention_are_refused(
         token=world.admin,
     )
     assert fresh.ok()["ratingEvents"]["totalCount"] == 0  # reloaded: resumes from here
+
+
+async def test_colleagues_share_one_execution_and_each_read_is_logged(
+    state: Any, live_server: Any, client: GraphQLClient
+) -> None:
+    """Two accounts of one university get the same message (executed once per viewer
+    class: `graphql_schema/shared_results.py`), and the access log records the
+    identity each of them was served, under each account."""
+    import sqlalchemy as sa
+
+    from persistence.access_journal import settle_now
+    from persistence.tables.audit import access_log
+
+    world = await make_world(state, live_server, client)
+    colleague, colleague_id = await staff_token(state, Role.UNIVERSITY, f"Уни {world.season}")
+    args = {"s": world.season, "d": DIRECTION, "top": 10, "after": None}
+    first = await Subscription.start(live_server.ws_url, world.university, UPDATES, args)
+    second = await Subscription.start(live_server.ws_url, colleague, UPDATES, args)
+    assert await first.quiet(0.5) and await second.quiet(0.1)
+    await approved_achievement(
+        client, world.x.token, world.moderator, achieved_on=world.day, level="FEDERAL"
+    )
+    got = [(await sub.data())["ratingUpdates"] for sub in (first, second)]
+    assert got[0] == got[1]
+    assert got[0]["events"][0]["participant"] == {"lastName": world.x.last_name}
+    await first.close()
+    await second.close()
+    await settle_now(state.services.sessions)
+    async with state.services.sessions() as session:
+        viewers = set(
+            (
+                await session.execute(
+                    sa.select(access_log.c.viewer_account_id).where(
+                        access_log.c.participant_id == world.x.person.id,
+                        access_log.c.operation == "subscription ratingUpdates",
+                    )
+                )
+            ).scalars()
+        )
+    university_id = next(iter(viewers - {colleague_id}), None)
+    assert colleague_id in viewers and university_id is not None

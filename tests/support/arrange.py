@@ -162,7 +162,8 @@ async def participants(
 
 async def fresh_season(sessions: async_sessionmaker[AsyncSession]) -> str:
     """A season of its own (long past, so achievements can be dated in it), so a
-    test's boards hold only its data."""
+    test's boards hold only its data. Years 1900–2019: tests that need a season that
+    does not exist use one before 1900."""
     from persistence.tables.reference import seasons
 
     for _ in range(50):

@@ -103,7 +103,7 @@ def _shown(item: PricedItem) -> tuple[object, ...]:
             item.factor, item.cents, item.shown, item.key)  # fmt: skip
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seasons())
 def test_columns_price_and_select_like_the_exact_path(
     season: tuple[dict[int, EventInfo], list[ResultInput], list[AchievementInput], set[int]],

@@ -29,7 +29,7 @@ def test_digits_of_numbers_of_every_length() -> None:
     assert bytes(matrix[0][: lengths[0]]) == b"0"
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seasons())
 def test_copy_text_equals_the_item_encoder(season: tuple) -> None:  # type: ignore[type-arg]
     events, results, achievements, eligible_ids = season
