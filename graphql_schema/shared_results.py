@@ -27,6 +27,15 @@ class SharedResultsExecutor(StrawberryGraphQLCoreExecutionContext):
     """Strawberry's executor (its resolve info carries the operation extensions), with
     subscription messages executed once per document, variables and message."""
 
+    _shared_key: tuple[str, str] | None = None
+
+    def build_per_event_executor(self, payload: Any) -> Executor:
+        """The document's key is printed once per subscription (printing an AST costs
+        about as much as executing a small message); every event's copy carries it."""
+        if self._shared_key is None and self.operation.operation is OperationType.SUBSCRIPTION:
+            self._shared_key = _key(self)
+        return super().build_per_event_executor(payload)
+
     def execute_operation(self, serially: bool | None = None) -> Any:
         shared = getattr(self.root_value, "shared_results", None)
         access = getattr(self.context_value, "access", None)
@@ -36,7 +45,7 @@ class SharedResultsExecutor(StrawberryGraphQLCoreExecutionContext):
             or self.operation.operation is not OperationType.SUBSCRIPTION
         ):
             return super().execute_operation(serially)
-        key = _key(self)
+        key = self._shared_key or _key(self)
         found = shared.get(key)
         if found is not None:
             result, reads = found

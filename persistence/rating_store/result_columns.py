@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.rating_engine.result_columns import COMPLETION_NAMES, STATUS_NAMES, ResultColumns
 from persistence.rating_store.reads import season_results_query, to_result
+from persistence.tables.events import results
 
 COLUMNS = ("id", "participant", "status", "place", "completion")
 """Aggregated per event: one COPY row per event holds these as int8 arrays."""
@@ -63,11 +64,18 @@ async def read_result_columns(
     assert driver is not None
     chunks: list[bytes] = []
     async with driver.cursor() as cursor:
+        # a hash aggregate in memory instead of a GroupAggregate over the (event,
+        # participant) index's random heap order, and no JIT for one statement:
+        # 6.6 s → 4.4 s for five million results (this transaction only)
+        await cursor.execute("SET LOCAL work_mem = '256MB'")
+        await cursor.execute("SET LOCAL jit = off")
         async with cursor.copy(copy_sql) as copy:
             async for chunk in copy:
                 chunks.append(bytes(chunk))
+        await cursor.execute("RESET work_mem")
+        await cursor.execute("RESET jit")
     columns = _parse(b"".join(chunks))
-    columns.scores = await _scores(session, found)
+    columns.scores = await _scores(session, columns)
     return columns
 
 
@@ -109,16 +117,23 @@ def int8_array(view: memoryview, at: int) -> tuple[npt.NDArray[np.int64], int]:
     return elements["value"].astype(np.int64), at + 4 + size
 
 
-async def _scores(session: AsyncSession, found: sa.Subquery) -> dict[int, Decimal]:
-    score_only = (
-        sa.select(found.c.event_id)
-        .where(found.c.place.is_(None), found.c.score.is_not(None))
-        .distinct()
-    )
-    stmt = sa.select(found.c.id, found.c.score).where(
-        found.c.score.is_not(None), found.c.event_id.in_(score_only)
-    )
-    return {
-        int(result_id): Decimal(score)
-        for result_id, score in (await session.execute(stmt)).tuples()
-    }
+async def _scores(session: AsyncSession, columns: ResultColumns) -> dict[int, Decimal]:
+    """Scores of every scored result of an event where some result has a score but no
+    place. Only events with a placeless result can be such events, and the columns say
+    which those are, so the scores are read by event id (an index) instead of another
+    scan of the season's results."""
+    placeless = columns.place == 0
+    candidates = np.unique(columns.event[placeless]).tolist()
+    if not candidates:
+        return {}
+    r = results.c
+    scored: dict[int, tuple[int, Decimal]] = {}
+    for start in range(0, len(candidates), 5000):
+        stmt = sa.select(r.id, r.event_id, r.score).where(
+            r.event_id.in_(candidates[start : start + 5000]), r.score.is_not(None)
+        )
+        for result_id, event_id, score in (await session.execute(stmt)).tuples():
+            scored[int(result_id)] = (int(event_id), Decimal(score))
+    placeless_ids = set(columns.id[placeless].tolist())
+    score_only = {event for rid, (event, _) in scored.items() if rid in placeless_ids}
+    return {rid: score for rid, (event, score) in scored.items() if event in score_only}
