@@ -31,6 +31,7 @@ from bench.rating_data import Plan, create_database, drop_database, load, sqlalc
 
 TIMED = (
     "season_result_columns",
+    "board_entry_columns",
     "lock_board",
     "events",
     "eligibility",
