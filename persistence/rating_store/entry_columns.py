@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.rating_engine.entry_columns import TIERS, EntryColumns
 from persistence.rating_store.reads import load_entries
-from persistence.rating_store.result_columns import HEADER, HEADER_SIZE, int8_array
+from persistence.rating_store.result_columns import HEADER, HEADER_SIZE, copy_out, int8_array
 
 _NAMES = ("participant", "score", "ranked", "rank", "tier", "digest")
 _TIERS = "ARRAY[" + ", ".join(f"'{t.value}'" for t in TIERS) + "]"
@@ -36,17 +36,9 @@ async def read_entry_columns(
 ) -> EntryColumns:
     if not postgres:
         return EntryColumns.of(await load_entries(session, season, direction, None))
-    connection = await session.connection()
-    raw = await connection.get_raw_connection()
-    driver = raw.driver_connection
-    assert driver is not None
-    chunks: list[bytes] = []
-    async with driver.cursor() as cursor:
-        statement = _COPY.format(season=_literal(season), direction=_literal(direction))
-        async with cursor.copy(statement) as copy:
-            async for chunk in copy:
-                chunks.append(bytes(chunk))
-    return _parse(b"".join(chunks))
+    statement = _COPY.format(season=_literal(season), direction=_literal(direction))
+    data = await copy_out(session, statement)
+    return _parse(data)
 
 
 def _literal(text: str) -> str:

@@ -147,17 +147,19 @@ def _event_lines(change: BoardWrite) -> Iterator[str]:
 async def _copy_text(
     session: AsyncSession, table: str, columns: Sequence[str], lines: Iterable[str]
 ) -> None:
-    driver = await _driver(session)
-    async with driver.cursor() as cursor:
-        async with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            chunk: list[str] = []
-            for line in lines:
-                chunk.append(line)
-                if len(chunk) >= 20_000:
-                    await copy.write("".join(chunk))
-                    chunk.clear()
-            if chunk:
-                await copy.write("".join(chunk))
+    await _copy_bytes(session, table, columns, _batched(lines))
+
+
+def _batched(lines: Iterable[str], size: int = 20_000) -> Iterator[bytes]:
+    """Lines joined into COPY messages of `size` lines."""
+    chunk: list[str] = []
+    for line in lines:
+        chunk.append(line)
+        if len(chunk) >= size:
+            yield "".join(chunk).encode()
+            chunk.clear()
+    if chunk:
+        yield "".join(chunk).encode()
 
 
 async def _copy_bytes(

@@ -7,6 +7,7 @@ fragile: relevances and sizes that put many prices on a half cent."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 
 import numpy as np
@@ -28,10 +29,10 @@ from domain.rating_engine.item_columns import (
 )
 from domain.rating_engine.items import PricedItem
 from domain.rating_engine.pricing import EventShown
-from domain.rating_engine.result_columns import ResultColumns, fields_of_columns
+from domain.rating_engine.result_columns import Fields, ResultColumns, fields_of_columns
 from domain.rating_engine.rules import parse_rules
 from domain.rating_engine.selection import select
-from domain.rating_engine.selection_columns import select_columns
+from domain.rating_engine.selection_columns import SelectionColumns, select_columns
 from migrations.reference_data import rating_rules_v1
 
 RULES = parse_rules(rating_rules_v1())
@@ -103,17 +104,16 @@ def _shown(item: PricedItem) -> tuple[object, ...]:
             item.factor, item.cents, item.shown, item.key)  # fmt: skip
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(seasons())
-def test_columns_price_and_select_like_the_exact_path(
-    season: tuple[dict[int, EventInfo], list[ResultInput], list[AchievementInput], set[int]],
-) -> None:
+Season = tuple[dict[int, EventInfo], list[ResultInput], list[AchievementInput], set[int]]
+
+
+def column_boards(season: Season) -> Iterator[tuple[str, SelectionColumns, Fields]]:
+    """Each direction's selections as the full recompute computes them (columns)."""
     events, results, achievements, eligible_ids = season
     eligible = {pid: object() for pid in eligible_ids}
     pricer = Pricer(RULES)
     columns = ResultColumns.from_inputs(results)
     found = fields_of_columns(columns)
-    assert found.by_event == fields_of_results(results)
     counted = np.isin(columns.participant, np.fromiter(eligible_ids, dtype=np.int64))
     for direction in DIRECTIONS:
         index: dict[int, int] = {}
@@ -123,7 +123,22 @@ def test_columns_price_and_select_like_the_exact_path(
             price_achievements_columns(pricer, direction, SEASON, events, found, achievements,
                                        eligible, NO_EXCLUSIONS, index, table),
         ]  # fmt: skip
-        chosen = select_columns(concatenate(parts, table), RULES.best_n, RULES.version)
+        yield (
+            direction,
+            select_columns(concatenate(parts, table), RULES.best_n, RULES.version),
+            found,
+        )
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seasons())
+def test_columns_price_and_select_like_the_exact_path(season: Season) -> None:
+    events, results, achievements, eligible_ids = season
+    pricer = Pricer(RULES)
+    assert fields_of_columns(ResultColumns.from_inputs(results)).by_event == fields_of_results(
+        results
+    )
+    for direction, chosen, found in column_boards(season):
         exact: dict[int, list[PricedItem]] = {}
         for r in results:
             event = events[r.event_id]

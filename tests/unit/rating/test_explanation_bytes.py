@@ -6,18 +6,9 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 
-from domain.rating_engine.inputs import NO_EXCLUSIONS, Pricer
-from domain.rating_engine.item_columns import (
-    concatenate,
-    price_achievements_columns,
-    price_results_columns,
-)
-from domain.rating_engine.pricing import EventShown
-from domain.rating_engine.result_columns import ResultColumns, fields_of_columns
-from domain.rating_engine.selection_columns import select_columns
 from persistence.rating_store.explanation_bytes import copy_lines, digits
 from persistence.rating_store.explanations import decode, encode, encode_columns
-from tests.unit.rating.test_columns_equal_exact import DIRECTIONS, RULES, SEASON, seasons
+from tests.unit.rating.test_columns_equal_exact import Season, column_boards, seasons
 
 
 def test_digits_of_numbers_of_every_length() -> None:
@@ -31,22 +22,8 @@ def test_digits_of_numbers_of_every_length() -> None:
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seasons())
-def test_copy_text_equals_the_item_encoder(season: tuple) -> None:  # type: ignore[type-arg]
-    events, results, achievements, eligible_ids = season
-    eligible = {pid: object() for pid in eligible_ids}
-    pricer = Pricer(RULES)
-    columns = ResultColumns.from_inputs(results)
-    found = fields_of_columns(columns)
-    counted = np.isin(columns.participant, np.fromiter(eligible_ids, dtype=np.int64))
-    for direction in DIRECTIONS:
-        index: dict[int, int] = {}
-        table: list[EventShown] = []
-        parts = [
-            price_results_columns(pricer, direction, events, found, columns, counted, index, table),
-            price_achievements_columns(pricer, direction, SEASON, events, found, achievements,
-                                       eligible, NO_EXCLUSIONS, index, table),
-        ]  # fmt: skip
-        everyone = select_columns(concatenate(parts, table), RULES.best_n, RULES.version)
+def test_copy_text_equals_the_item_encoder(season: Season) -> None:
+    for _, everyone, _ in column_boards(season):
         some = everyone.restricted(frozenset(list(everyone)[::2]))
         for chosen in (everyone, some):
             held = chosen.participants[chosen.positions()].tolist()
