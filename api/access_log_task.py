@@ -19,11 +19,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from api.background import stop_loop
 from persistence.access_journal import pending_entries, settle_now
 
 log = logging.getLogger("talent.access_log")
-
-SHUTDOWN_GRACE_SECONDS = 10.0
 
 
 @dataclass
@@ -59,15 +58,8 @@ def start_settle_task(
 async def stop_settle_task(running: SettleTask, sessions: async_sessionmaker[AsyncSession]) -> None:
     """Stop the loop (a settle in progress finishes its transaction), then settle what
     the last requests journaled. Never raises: shutdown goes on, the rows stay put."""
-    running.stop.set()
     if running.task is not None:
-        try:
-            await asyncio.wait_for(running.task, timeout=SHUTDOWN_GRACE_SECONDS)
-        except TimeoutError:
-            log.warning("access-log settle still busy at shutdown: cancelled")
-            running.task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await running.task
+        await stop_loop(running.task, running.stop, "access-log settle")
     try:
         await settle_now(sessions)
     except Exception:

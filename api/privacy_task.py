@@ -14,12 +14,11 @@ import contextlib
 import logging
 from dataclasses import dataclass
 
+from api.background import stop_loop
 from domain.services.privacy import run_due
 from graphql_schema.context import Services
 
 log = logging.getLogger("talent.privacy")
-
-SHUTDOWN_GRACE_SECONDS = 10.0
 
 
 @dataclass
@@ -62,11 +61,4 @@ def start_privacy_task(services: Services, interval_seconds: float) -> PrivacyTa
 async def stop_privacy_task(running: PrivacyTask | None) -> None:
     if running is None:
         return
-    running.stop.set()
-    try:
-        await asyncio.wait_for(running.task, timeout=SHUTDOWN_GRACE_SECONDS)
-    except TimeoutError:
-        log.warning("privacy run still busy at shutdown: cancelled")
-        running.task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await running.task
+    await stop_loop(running.task, running.stop, "privacy run")

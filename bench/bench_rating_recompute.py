@@ -36,7 +36,6 @@ TIMED = (
     "events",
     "eligibility",
     "achievements",
-    "board_entries",
     "write",
 )
 

@@ -67,8 +67,8 @@ async def journal_reads(sessions: async_sessionmaker[AsyncSession], entry: Acces
     Rows are written by one multi-row INSERT on a connection in autocommit mode —
     committed (and, with `synchronous_commit` on, flushed) in the statement's own round
     trip, with no BEGIN/COMMIT and no ORM session — and the rows of every writer waiting
-    at the same moment share it (group commit): when a rating batch reaches 500
-    subscribers of one process, their 500 reads cost one INSERT, not 500."""
+    at the same moment share it (group commit): the subscribers a rating batch wakes in
+    one event-loop tick, or concurrent requests, share one INSERT instead of one each."""
     if not entry.reads:
         return
     row = {

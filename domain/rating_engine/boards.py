@@ -20,9 +20,8 @@ from domain.rating_engine.inputs import (
 from domain.rating_engine.items import PricedItem
 from domain.rating_engine.ports import EntryWrite, StoredEntry
 from domain.rating_engine.pricing import EventField, cents
-from domain.rating_engine.rules import RatingRulesDoc
 from domain.rating_engine.selection import Selection
-from domain.rating_engine.standings import Board, Standing, TierRules
+from domain.rating_engine.standings import Standing
 from domain.ratings import Tier
 
 
@@ -59,35 +58,6 @@ def price_results(
         if event is None or event_field is None:
             continue
         into.add(pricer.result(direction, event, event_field, result))
-
-
-def price_results_everywhere(
-    pricer: Pricer,
-    events: Mapping[int, EventInfo],
-    fields: Mapping[int, EventField],
-    results: Iterable[ResultInput],
-    into: Mapping[str, ItemsByParticipant],
-    *,
-    eligible: Mapping[int, object],
-    exclusions: Exclusions,
-) -> None:
-    """The full recompute's loop: each result once, for every wanted direction."""
-    wanted = set(into)
-    excluded = exclusions.result_ids
-    by_event: dict[int, list[ResultInput]] = {}
-    for result in results:
-        if result.participant_id in eligible and result.id not in excluded:
-            by_event.setdefault(result.event_id, []).append(result)
-    for event_id, rows in by_event.items():
-        event = events.get(event_id)
-        event_field = fields.get(event_id)
-        if event is None or event_field is None:
-            continue
-        for direction, terms in pricer.directions_of(event, event_field.size, wanted):
-            add = into[direction].items.setdefault
-            priced = pricer.priced
-            for result in rows:
-                add(result.participant_id, []).append(priced(event, event_field, result, terms))
 
 
 def price_achievements(
@@ -146,7 +116,3 @@ def row_changed(old: StoredEntry | None, new: EntryWrite) -> bool:
 def standing_write(old: StoredEntry, standing: Standing | None) -> EntryWrite:
     """Only rank or tier moved (someone else's change): the row keeps its digest."""
     return EntryWrite(old.participant_id, old.score, old.ranked, standing, old.digest or "")
-
-
-def board_from(scores: Mapping[int, int], rules: RatingRulesDoc) -> Board:
-    return Board(scores, TierRules.of(rules))

@@ -9,7 +9,7 @@ data-quality checks and not cleared is excluded through `Exclusions`.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
@@ -98,7 +98,6 @@ class Pricer:
         self.rules = rules
         self._terms: dict[tuple[str, Decimal, int], EventTerms] = {}
         self._by_event: dict[tuple[int, str, int], EventTerms] = {}
-        self._plans: dict[tuple[int, str, int], tuple[tuple[str, EventTerms], ...]] = {}
 
     def terms(self, level: str, relevance: Decimal, size: int) -> EventTerms:
         key = (level, relevance, size)
@@ -152,30 +151,6 @@ class Pricer:
             value,
             terms.shown,
         )
-
-    def directions_of(
-        self, event: EventInfo, size: int, wanted: Collection[str]
-    ) -> tuple[tuple[str, EventTerms], ...]:
-        """The wanted directions of a countable event with their terms, once per event."""
-        key = (event.id, "*", size)
-        found = self._plans.get(key)
-        if found is None:
-            found = self._plans[key] = (
-                tuple(
-                    (direction, self.event_terms(event, direction, size))
-                    for direction in event.relevance
-                    if direction in wanted
-                )
-                if event.countable
-                else ()
-            )
-        return found
-
-    def priced(
-        self, event: EventInfo, event_field: EventField, result: ResultInput, terms: EventTerms
-    ) -> PricedItem:
-        """A result priced with terms from `directions_of` (the full recompute's loop)."""
-        return self._result(event, event_field, result, terms)
 
     def achievement(
         self,
@@ -252,8 +227,9 @@ def price_achievement(
 
 
 def fields_of_results(results: Iterable[ResultInput]) -> dict[int, EventField]:
-    """Every event's field from its results in memory (the full recompute reads them
-    all anyway), equal to what `field_from_counts` makes of the database's counts."""
+    """Every event's field from result records in memory: the reference the tests hold
+    the database's aggregates (`load_fields`) and the full recompute's columns
+    (`result_columns.fields_of_columns`) to."""
     counts: dict[int, int] = {}
     highest: dict[int, int] = {}
     places: dict[int, dict[int, int]] = {}

@@ -208,9 +208,6 @@ class SqlAlchemyRatingStore:
     ) -> dict[int, Eligibility]:
         return await reads.load_eligibility(self.session, participant_ids, now)
 
-    async def board_entries(self, season: str, direction: str) -> dict[int, StoredEntry]:
-        return await reads.load_entries(self.session, season, direction, None)
-
     async def board_entry_columns(self, season: str, direction: str) -> EntryColumns:
         return await read_entry_columns(self.session, season, direction, postgres=self.postgres)
 

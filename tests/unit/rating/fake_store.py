@@ -218,9 +218,6 @@ class FakeRatingStore:
             if participant_ids is None or p in participant_ids
         }
 
-    async def board_entries(self, season: str, direction: str) -> dict[int, StoredEntry]:
-        return dict(self.work.entries.get((season, direction), {}))
-
     async def board_entry_columns(self, season: str, direction: str) -> EntryColumns:
         return EntryColumns.of(self.work.entries.get((season, direction), {}))
 
