@@ -11,6 +11,10 @@ row is much less noisy than rows/s on a machine shared with other work; the last
 line of each size gives the medians.
 
     .venv/bin/python -m bench.bench_import [--participants 250000] [--rows 100000] [--repeat 3]
+        [--keep | --reuse URL] [--large-only]
+
+`--keep` leaves the arranged database (its URL is printed) and `--reuse URL` imports
+into it again, skipping the arrangement (each run imports into a new event).
 """
 
 from __future__ import annotations
@@ -264,22 +268,28 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each file size")
     parser.add_argument("--worker", nargs=3, metavar=("URL", "EVENT", "FILE"))
+    parser.add_argument("--reuse", metavar="URL", help="a database arranged by --keep")
+    parser.add_argument("--keep", action="store_true", help="keep the database (its URL printed)")
+    parser.add_argument("--large-only", action="store_true", help="skip the 10x smaller file")
     args = parser.parse_args()
     if args.worker:
         url, event_id, path = args.worker
         print(json.dumps(asyncio.run(run_import(url, int(event_id), Path(path)))))
         return
-    name = f"talent_bench_import_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = f"{PG_SERVER}/{name}"
+    url = args.reuse or f"{PG_SERVER}/talent_bench_import_{uuid.uuid4().hex[:8]}"
+    print(f"machine: {os.cpu_count()} cores, {cpu_model()}; PostgreSQL at {PG_SERVER}")
+    if not args.reuse:
+        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{url.rsplit("/", 1)[1]}"')
     try:
-        started = time.perf_counter()
-        arrange(url, args.participants)
-        print(f"machine: {os.cpu_count()} cores, {cpu_model()}; PostgreSQL at {PG_SERVER}")
-        print(f"arranged {args.participants} participants in {time.perf_counter() - started:.1f} s")
+        if not args.reuse:
+            started = time.perf_counter()
+            arrange(url, args.participants)
+            took = time.perf_counter() - started
+            print(f"arranged {args.participants} participants in {took:.1f} s: {url}")
         with tempfile.TemporaryDirectory() as workdir:
-            for rows in (args.rows // 10, args.rows):
+            sizes = (args.rows,) if args.large_only else (args.rows // 10, args.rows)
+            for rows in sizes:
                 path = Path(workdir) / f"results_{rows}.csv"
                 write_file(path, rows, args.participants)
                 runs = []
@@ -288,8 +298,9 @@ def main() -> None:
                     print(json.dumps(runs[-1]))
                 print(json.dumps({"summary": medians(runs)}))
     finally:
-        with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not (args.keep or args.reuse):
+            with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
 
 
 if __name__ == "__main__":
