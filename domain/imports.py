@@ -50,6 +50,7 @@ class RowReason(StrEnum):
     UNKNOWN_COMPLETION = "UNKNOWN_COMPLETION"
     TOO_LONG = "TOO_LONG"
     NOT_AN_OBJECT = "NOT_AN_OBJECT"
+    BAD_TEXT = "BAD_TEXT"
     DUPLICATE_ROW = "DUPLICATE_ROW"
     UNKNOWN_PARTICIPANT = "UNKNOWN_PARTICIPANT"
     AMBIGUOUS_PARTICIPANT = "AMBIGUOUS_PARTICIPANT"
@@ -360,6 +361,8 @@ def parse_row(event_id: int, row_number: int, raw: dict[str, Any]) -> ParsedRow:
         canonical, strings = canonical + "}", True
     except TypeError:  # a value that is not a string (JSON files)
         canonical, strings = _canonical(raw), False
+    if _UNSTORABLE.search(canonical) is not None and (column := _unstorable(raw)) is not None:
+        return _bad_text(event_id, row_number, raw, column)
     row_hash = _digest(canonical)
     try:
         if len(raw) == 1 and "_value" in raw:
@@ -382,6 +385,62 @@ def parse_row(event_id: int, row_number: int, raw: dict[str, Any]) -> ParsedRow:
     key = _digest(f"{event_id}\x1f{identifier.key()}\x1f{values.key()}")
     return ParsedRow(row_number, raw, row_hash, key, identifier=identifier, values=values,
                      raw_json=canonical)  # fmt: skip
+
+
+_UNSTORABLE = re.compile("\\\\u0000|[\ud800-\udfff]")
+"""What, in a row's JSON text, may be a NUL character (escaped) or an unpaired
+surrogate (a JSON file's `\\ud800`): neither can be stored as text in PostgreSQL, and
+an upload must not fail on one cell. A hit is confirmed on the row itself: the text
+`\\u0000` typed into a cell matches here too."""
+
+
+def _is_unstorable(text: str) -> bool:
+    return "\x00" in text or any("\ud800" <= char <= "\udfff" for char in text)
+
+
+def _unstorable(value: Any, name: str = "") -> str | None:
+    """The first column (or header) holding such a character, or None."""
+    if isinstance(value, str):
+        return name if _is_unstorable(value) else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            key = str(key)
+            if _is_unstorable(key):
+                return key
+            if (found := _unstorable(item, name or key)) is not None:
+                return found
+    if isinstance(value, list):
+        for item in value:
+            if (found := _unstorable(item, name)) is not None:
+                return found
+    return None
+
+
+def _storable(value: Any) -> Any:
+    """`value` with each NUL and unpaired surrogate replaced by U+FFFD."""
+    if isinstance(value, str):
+        if not _is_unstorable(value):
+            return value
+        return "".join("\ufffd" if c == "\x00" or "\ud800" <= c <= "\udfff" else c for c in value)
+    if isinstance(value, dict):
+        return {_storable(str(key)): _storable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_storable(item) for item in value]
+    return value
+
+
+def _bad_text(event_id: int, row_number: int, raw: dict[str, Any], column: str) -> ParsedRow:
+    """The row is INVALID, and kept with the offending characters shown as U+FFFD, so
+    the report still shows what was sent (the reason says what was replaced)."""
+    clean = _storable(raw)
+    canonical = _canonical(clean)
+    message = (
+        f"`{_storable(column)}` holds a NUL character or an unpaired surrogate, which cannot "
+        "be stored as text; it is shown as \ufffd"
+    )
+    key = _digest(f"{event_id}\x1finvalid\x1f{canonical}")
+    return ParsedRow(row_number, clean, _digest(canonical), key, reason=RowReason.BAD_TEXT,
+                     message=message, raw_json=canonical)  # fmt: skip
 
 
 def _json_text(value: Any) -> str:

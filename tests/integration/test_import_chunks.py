@@ -154,3 +154,56 @@ async def test_a_moderator_choice_follows_the_row_into_later_uploads(state, make
         )
     assert chosen == people["twin2"]
     assert (second.applied_rows, second.unmatched_rows) == (3, 3)
+
+
+async def test_characters_that_cannot_be_stored_make_the_row_invalid_not_the_upload(  # type: ignore[no-untyped-def]
+    state, make_staff
+) -> None:
+    """A NUL character (CSV or JSON) or an unpaired surrogate (JSON `\\ud800`) cannot be
+    stored as text in PostgreSQL; it failed the whole upload there (and was stored
+    as is on SQLite). Now its row is INVALID with `BAD_TEXT`, shown with U+FFFD, and
+    the other rows apply."""
+    admin = await make_staff(Role.ADMIN)
+    viewer = Viewer(account_id=admin.account_id, role=Role.ADMIN)
+    event_id, people, _tag = await _world(state)
+    csv_file = (
+        f"participant_id;status;team\n{people['a']};WINNER;x\x00y\n"
+        f"{people['b']};PARTICIPANT;\\u0000 typed\n"
+    ).encode()
+    batch_id = await _upload(state, viewer, event_id, csv_file, "nul.csv")
+    reason = "`team` holds a NUL character or an unpaired surrogate"
+    report = await _report(state, batch_id)
+    assert [(n, st) for n, st, _ in report] == [(2, "INVALID"), (3, "APPLIED")]
+    assert str(report[0][2]).startswith(f"BAD_TEXT: {reason}")
+    json_file = (
+        '[{"participant_id": %d, "status": "WINNER", "team": "a\\ud800b"},'
+        ' {"participant_id": %d, "status": "WINNER", "te\\u0000am": "c"}]'
+        % (people["a"], people["a"])
+    ).encode()
+    batch_id = await _upload(state, viewer, event_id, json_file, "nul.json")
+    report = await _report(state, batch_id)
+    assert [(n, st) for n, st, _ in report] == [(1, "INVALID"), (2, "INVALID")]
+    assert str(report[0][2]).startswith(f"BAD_TEXT: {reason}")
+    assert str(report[1][2]).startswith("BAD_TEXT: `te\ufffdam` holds")
+    async with state.services.sessions() as s:
+        raw = await s.scalar(
+            sa.select(import_rows.c.raw).where(
+                import_rows.c.batch_id == batch_id, import_rows.c.row_number == 1
+            )
+        )
+        scores = dict(
+            (await s.execute(
+                sa.select(results.c.participant_id, results.c.team)
+                .where(results.c.event_id == event_id)
+            )).all()
+        )  # fmt: skip
+    assert raw["team"] == "a\ufffdb"
+    assert scores == {people["b"]: "\\u0000 typed"}
+
+
+async def _upload(state: Any, viewer: Viewer, event_id: int, data: bytes, name: str) -> int:
+    batch = await import_results(
+        state.services.uow_factory, viewer, event_id, io.BytesIO(data), name, state.services.clock
+    )
+    assert batch.id is not None
+    return batch.id
