@@ -31,6 +31,7 @@ from domain.import_columns import (
     squash,
 )
 from domain.results import CompletionGrade, ResultStatus
+from domain.storable_text import storable, unstorable_at
 
 MAX_SCORE_VALUE = Decimal("999999999")
 
@@ -361,7 +362,7 @@ def parse_row(event_id: int, row_number: int, raw: dict[str, Any]) -> ParsedRow:
         canonical, strings = canonical + "}", True
     except TypeError:  # a value that is not a string (JSON files)
         canonical, strings = _canonical(raw), False
-    if _UNSTORABLE.search(canonical) is not None and (column := _unstorable(raw)) is not None:
+    if _UNSTORABLE.search(canonical) is not None and (column := unstorable_at(raw)) is not None:
         return _bad_text(event_id, row_number, raw, column)
     row_hash = _digest(canonical)
     try:
@@ -394,36 +395,12 @@ an upload must not fail on one cell. A hit is confirmed on the row itself: the t
 `\\u0000` typed into a cell matches here too."""
 
 
-def _is_unstorable(text: str) -> bool:
-    return "\x00" in text or any("\ud800" <= char <= "\udfff" for char in text)
-
-
-def _unstorable(value: Any, name: str = "") -> str | None:
-    """The first column (or header) holding such a character, or None."""
-    if isinstance(value, str):
-        return name if _is_unstorable(value) else None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            key = str(key)
-            if _is_unstorable(key):
-                return key
-            if (found := _unstorable(item, name or key)) is not None:
-                return found
-    if isinstance(value, list):
-        for item in value:
-            if (found := _unstorable(item, name)) is not None:
-                return found
-    return None
-
-
 def _storable(value: Any) -> Any:
     """`value` with each NUL and unpaired surrogate replaced by U+FFFD."""
     if isinstance(value, str):
-        if not _is_unstorable(value):
-            return value
-        return "".join("\ufffd" if c == "\x00" or "\ud800" <= c <= "\udfff" else c for c in value)
+        return storable(value)
     if isinstance(value, dict):
-        return {_storable(str(key)): _storable(item) for key, item in value.items()}
+        return {storable(str(key)): _storable(item) for key, item in value.items()}
     if isinstance(value, list):
         return [_storable(item) for item in value]
     return value
@@ -435,7 +412,7 @@ def _bad_text(event_id: int, row_number: int, raw: dict[str, Any], column: str) 
     clean = _storable(raw)
     canonical = _canonical(clean)
     message = (
-        f"`{_storable(column)}` holds a NUL character or an unpaired surrogate, which cannot "
+        f"`{storable(column)}` holds a NUL character or an unpaired surrogate, which cannot "
         "be stored as text; it is shown as \ufffd"
     )
     key = _digest(f"{event_id}\x1finvalid\x1f{canonical}")

@@ -61,6 +61,7 @@ from graphql_schema.ratings.stream import RatingEventsQuery, RatingSubscription
 from graphql_schema.ratings.types import RatingEntryType
 from graphql_schema.reference.queries import ReferenceQuery
 from graphql_schema.shared_results import SharedResultsExecutor
+from graphql_schema.text_inputs import StorableText
 
 
 @strawberry.type
@@ -160,6 +161,7 @@ def build_schema(limits: SchemaLimits | None = None) -> strawberry.Schema:
         _limit(QueryDepthLimiter, max_depth=limits.max_depth),
         _limit(MaxAliasesLimiter, max_alias_count=limits.max_aliases),
         make_error_codes_extension(mask=limits.mask_errors),
+        StorableText,
         AccessLogFlush,  # last: exits first, so a failed log write still gets its code
     ]
     if not limits.introspection:
