@@ -4,9 +4,11 @@ entry and a downgrade unpacks it: explanations survive both ways, in order. Belo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from persistence.rating_store.explanations import decode
@@ -68,16 +70,6 @@ def _round_trip(url: str) -> None:
     ]
 
 
-def test_contributions_are_packed_and_unpacked_on_sqlite(tmp_path: Path) -> None:
-    with fresh_sqlite(tmp_path) as url:
-        _round_trip(url)
-
-
-def test_contributions_are_packed_and_unpacked_on_postgresql() -> None:
-    with fresh_postgres("talent_explain") as url:
-        _round_trip(url)
-
-
 COMPACT = (  # ROWS, as the compact form writes them
     "11,21,,F,3,2,40,P,,P,80,0.8615,0.6144,1,42.35,;,,31,S,,,30,W,,T,15,1,0.5,0.5,3.75,;"
     "12,22,,S,,,1,,C,C,15,0.5,0.25,1,1.88,N"
@@ -108,11 +100,18 @@ def _spelled_out(url: str) -> None:
     migrate(url)
 
 
-def test_compact_names_are_spelled_out_on_downgrade_on_sqlite(tmp_path: Path) -> None:
+SCENARIOS = pytest.mark.parametrize(
+    "scenario", [_round_trip, _spelled_out], ids=["packed and unpacked", "names spelled out"]
+)
+
+
+@SCENARIOS
+def test_on_sqlite(scenario: Callable[[str], None], tmp_path: Path) -> None:
     with fresh_sqlite(tmp_path) as url:
-        _spelled_out(url)
+        scenario(url)
 
 
-def test_compact_names_are_spelled_out_on_downgrade_on_postgresql() -> None:
+@SCENARIOS
+def test_on_postgresql(scenario: Callable[[str], None]) -> None:
     with fresh_postgres("talent_explain") as url:
-        _spelled_out(url)
+        scenario(url)
