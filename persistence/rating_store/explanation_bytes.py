@@ -22,6 +22,15 @@ from domain.rating_engine.items import points_decimal, shown_decimal
 from domain.rating_engine.result_columns import COMPLETION_NAMES, STATUS_NAMES
 from domain.rating_engine.selection import REASON_CODES
 from domain.rating_engine.selection_columns import SelectionColumns
+from persistence.rating_store.explanations import (
+    BASES_SHORT,
+    COMPLETIONS,
+    LEVELS,
+    REASONS,
+    STATUSES,
+    number,
+    short,
+)
 
 I64 = npt.NDArray[np.int64]
 U8 = npt.NDArray[np.uint8]
@@ -74,10 +83,6 @@ def concatenate(pieces: Sequence[Piece]) -> bytes:
     return matrix[valid].tobytes()
 
 
-def _text(value: object) -> str:
-    return "" if value is None else str(value)
-
-
 def copy_lines(
     chosen: SelectionColumns, entry_ids: I64, chunk_items: int = CHUNK_ITEMS
 ) -> Iterator[bytes]:
@@ -88,12 +93,13 @@ def copy_lines(
     counts = chosen.counts[positions]
     starts = chosen.starts[positions]
     shown = items.shown_table
-    levels = table([f"{s.level},".encode() for s in shown])
-    tails = table([f"{s.field_factor},{s.relevance},".encode() for s in shown])
+    levels = table([f"{short(LEVELS, s.level)},".encode() for s in shown])
+    tails = table([f"{number(s.field_factor)},{number(s.relevance)},".encode() for s in shown])
     statuses, completions, bases = len(STATUS_NAMES), len(COMPLETION_NAMES), len(BASES)
     middles = table(
         [
-            f",{s.field_size},{_text(st)},{_text(co)},{ba},{s.level_weight},".encode()
+            f",{s.field_size},{short(STATUSES, st)},{short(COMPLETIONS, co)},"
+            f"{short(BASES_SHORT, ba)},{number(s.level_weight)},".encode()
             for s in shown
             for st in STATUS_NAMES
             for co in COMPLETION_NAMES
@@ -101,7 +107,7 @@ def copy_lines(
         ]
     )
     reasons = sorted(REASON_CODES.items(), key=lambda pair: pair[1])
-    ends = table([f"{_text(r)}{end}".encode() for r, _ in reasons for end in (";", "\n")])
+    ends = table([f"{short(REASONS, r)}{end}".encode() for r, _ in reasons for end in (";", "\n")])
     owner_of = np.repeat(np.arange(len(counts)), counts)
     offsets = np.cumsum(counts) - counts
     within = np.arange(int(counts.sum())) - np.repeat(offsets, counts)
@@ -128,9 +134,15 @@ def copy_lines(
                 digits(items.place[part], blank_zero=True, then=b","),
                 digits(items.ties[part], blank_zero=True),
                 take(middles, combo),
-                take(table([f"{shown_decimal(f)},".encode() for f in factors.tolist()]), factor_of),
+                take(
+                    table([f"{number(shown_decimal(f))},".encode() for f in factors.tolist()]),
+                    factor_of,
+                ),
                 take(tails, s),
-                take(table([f"{points_decimal(c)},".encode() for c in points.tolist()]), points_of),
+                take(
+                    table([f"{number(points_decimal(c))},".encode() for c in points.tolist()]),
+                    points_of,
+                ),
                 take(ends, chosen.reasons[part] * 2 + last[begin : begin + chunk_items]),
             ]
         )

@@ -8,7 +8,12 @@ a single contribution: they are read per entry (the explanation, and the increme
 repricing of a participant's stored items), so nothing is lost by packing them.
 
 Format: items separated by `;`, fields by `,`, an empty field is NULL. No field can
-hold either separator (ids, codes, decimals).
+hold either separator (ids, codes, decimals). Names are written as one-letter codes
+(`LEVELS`, `STATUSES`, `COMPLETIONS`, `BASES_SHORT`, `REASONS`) and decimals without
+trailing zeros (`number`): an explanation is ~700 bytes, a third less than with the
+names and padded decimals, and its write was most of a full recompute's WAL
+(docs/decisions.md). `decode` reads both forms — a name is never one letter — and
+gives the same contributions from either: factors to four places, points to two.
 """
 
 from __future__ import annotations
@@ -50,6 +55,38 @@ def _text(value: object) -> str:
     return "" if value is None else str(value)
 
 
+LEVELS = {"INTERNATIONAL": "I", "FEDERAL": "F", "REGIONAL": "R", "MUNICIPAL": "M", "SCHOOL": "S"}
+STATUSES = {"WINNER": "W", "PRIZE_WINNER": "P", "FINALIST": "F", "PARTICIPANT": "A"}
+COMPLETIONS = {"COMPLETED": "C", "DISTINCTION": "D"}
+BASES_SHORT = {"PLACE": "P", "SCORE": "S", "STATUS": "T", "COMPLETION": "C"}
+REASONS = {"SAME_EVENT": "E", "SAME_SERIES": "S", "BEYOND_BEST_N": "N"}
+"""The stored letter of each name (a name not listed is stored as it is)."""
+_NAMES = {
+    field: {code: name for name, code in codes.items()}
+    for field, codes in (
+        ("level", LEVELS),
+        ("status", STATUSES),
+        ("completion", COMPLETIONS),
+        ("basis", BASES_SHORT),
+        ("reason", REASONS),
+    )
+}
+
+
+def short(codes: dict[str, str], value: object) -> str:
+    """The stored form of a name (`""` for None)."""
+    text = _text(value)
+    return codes.get(text, text)
+
+
+def number(value: object) -> str:
+    """A decimal without trailing zeros (`1.0000` → `1`, `0.5000` → `0.5`)."""
+    text = str(value)
+    if "." in text and "E" not in text.upper():
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
 ShownParts = tuple[str, str, str, str]
 ShownMemo = dict[int, tuple[object, ShownParts]]
 """Formatted event sides by `id(EventShown)` (with the object, so a reused id is seen)."""
@@ -58,10 +95,10 @@ ShownMemo = dict[int, tuple[object, ShownParts]]
 def _shown_parts(item: PricedItem) -> ShownParts:
     shown = item.shown
     return (
-        f"{shown.level},",
+        f"{short(LEVELS, shown.level)},",
         f",{shown.field_size},",
-        f"{shown.level_weight},",
-        f"{shown.field_factor},{shown.relevance},",
+        f"{number(shown.level_weight)},",
+        f"{number(shown.field_factor)},{number(shown.relevance)},",
     )
 
 
@@ -78,8 +115,10 @@ def encode(selection: Selection, memo: ShownMemo | None = None) -> str:
         parts.append(
             f"{_text(item.event_id)},{_text(item.result_id)},{_text(item.achievement_id)},"
             f"{level}{_text(item.place)},{_text(item.ties)}{size}"
-            f"{_text(item.status)},{_text(item.completion)},{item.basis},{weight}"
-            f"{item.result_factor},{factors}{item.points},{_text(reason)}"
+            f"{short(STATUSES, item.status)},{short(COMPLETIONS, item.completion)},"
+            f"{short(BASES_SHORT, item.basis)},{weight}"
+            f"{number(item.result_factor)},{factors}{number(item.points)},"
+            f"{short(REASONS, reason)}"
         )
     return ";".join(parts)
 
@@ -100,6 +139,10 @@ def _int(value: str) -> int | None:
 
 def _str(value: str) -> str | None:
     return value or None
+
+
+def _name(field: str, value: str) -> str | None:
+    return _NAMES[field].get(value, value) or None
 
 
 def decode(entry_id: int, text: str) -> list[RatingContribution]:
@@ -128,7 +171,7 @@ def decode(entry_id: int, text: str) -> list[RatingContribution]:
             RatingContribution(
                 entry_id=entry_id,
                 event_id=_int(event_id),
-                level=level,
+                level=_name("level", level) or "",
                 level_weight=_factor(level_weight),
                 result_factor=_factor(result_factor),
                 field_factor=_factor(field_factor),
@@ -140,10 +183,10 @@ def decode(entry_id: int, text: str) -> list[RatingContribution]:
                 place=_int(place),
                 ties=_int(ties),
                 field_size=_int(field_size),
-                status=_str(status),
-                completion=_str(completion),
-                basis=_str(basis),
-                reason=_str(reason),
+                status=_name("status", status),
+                completion=_name("completion", completion),
+                basis=_name("basis", basis),
+                reason=_name("reason", reason),
             )
         )
     return found
@@ -166,14 +209,14 @@ def encode_columns(chosen: SelectionColumns) -> Iterator[tuple[int, str]]:
     character for character the same text, without building an item object."""
     items = chosen.item_columns
     shown = [
-        (f"{s.level},", f",{s.field_size},", f"{s.level_weight},",
-         f"{s.field_factor},{s.relevance},")
+        (f"{short(LEVELS, s.level)},", f",{s.field_size},", f"{number(s.level_weight)},",
+         f"{number(s.field_factor)},{number(s.relevance)},")
         for s in items.shown_table
     ]  # fmt: skip
-    statuses = [name or "" for name in STATUS_NAMES]
-    completions = [name or "" for name in COMPLETION_NAMES]
-    bases = [str(b) for b in BASES]
-    reasons = {code: _text(reason) for reason, code in REASON_CODES.items()}
+    statuses = [short(STATUSES, name) for name in STATUS_NAMES]
+    completions = [short(COMPLETIONS, name) for name in COMPLETION_NAMES]
+    bases = [short(BASES_SHORT, b) for b in BASES]
+    reasons = {code: short(REASONS, reason) for reason, code in REASON_CODES.items()}
     factors: dict[int, str] = {}
     points: dict[int, str] = {}
     positions = chosen.positions()
@@ -193,10 +236,10 @@ def encode_columns(chosen: SelectionColumns) -> Iterator[tuple[int, str]]:
             level, size, weight, tail = shown[sh]
             factor = factors.get(fa)
             if factor is None:
-                factor = factors[fa] = str(shown_decimal(fa))
+                factor = factors[fa] = number(shown_decimal(fa))
             point = points.get(ce)
             if point is None:
-                point = points[ce] = str(points_decimal(ce))
+                point = points[ce] = number(points_decimal(ce))
             parts.append(
                 f"{ev or ''},{rid or ''},{aid or ''},{level}{place or ''},{ties or ''}{size}"
                 f"{statuses[st]},{completions[co]},{bases[ba]},{weight}{factor},{tail}"

@@ -310,11 +310,21 @@ async def _insert_events(session: AsyncSession, change: BoardWrite, postgres: bo
                 sa.insert(rating_events),
                 [dict(zip(_EVENT_COLUMNS, row, strict=True)) for row in rows[start : start + BULK]],
             )
-    head = await session.scalar(
-        sa.select(sa.func.max(rating_events.c.cursor)).where(
-            rating_events.c.batch_id == change.batch_id
+    # The batch's head is its last row, the batch-complete marker: on PostgreSQL the
+    # cursor this session drew last; on SQLite (one writer) the board's newest event.
+    # (It was `max(cursor)` by batch_id, whose index cost every row a B-tree entry.)
+    if postgres:
+        head = await session.scalar(
+            sa.text("SELECT currval(pg_get_serial_sequence('rating_events', 'cursor'))")
         )
-    )
+    else:
+        e = rating_events.c
+        head = await session.scalar(
+            sa.select(sa.func.max(e.cursor)).where(
+                e.season_code == change.board.season_code,
+                e.direction_code == change.board.direction_code,
+            )
+        )
     return int(head) if head is not None else None
 
 

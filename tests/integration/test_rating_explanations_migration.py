@@ -1,11 +1,14 @@
 """Migration 0010 packs the old one-row-per-contribution table into one value per
-entry and a downgrade unpacks it: explanations survive both ways, in order."""
+entry and a downgrade unpacks it: explanations survive both ways, in order. Below
+0012 a downgrade spells out the compact form's one-letter names again."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from persistence.rating_store.explanations import decode
@@ -67,11 +70,48 @@ def _round_trip(url: str) -> None:
     ]
 
 
-def test_contributions_are_packed_and_unpacked_on_sqlite(tmp_path: Path) -> None:
+COMPACT = (  # ROWS, as the compact form writes them
+    "11,21,,F,3,2,40,P,,P,80,0.8615,0.6144,1,42.35,;,,31,S,,,30,W,,T,15,1,0.5,0.5,3.75,;"
+    "12,22,,S,,,1,,C,C,15,0.5,0.25,1,1.88,N"
+)
+LONG = (
+    "11,21,,FEDERAL,3,2,40,PRIZE_WINNER,,PLACE,80,0.8615,0.6144,1,42.35,;"
+    ",,31,SCHOOL,,,30,WINNER,,STATUS,15,1,0.5,0.5,3.75,;"
+    "12,22,,SCHOOL,,,1,,COMPLETED,COMPLETION,15,0.5,0.25,1,1.88,BEYOND_BEST_N"
+)
+
+
+def _spelled_out(url: str) -> None:
+    migrate(url)
+    engine = sa.create_engine(_sync(url))
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text("INSERT INTO rating_explanations (entry_id, items) VALUES (7, :t), (8, '')"),
+            {"t": COMPACT},
+        )
+    assert [vars(c) for c in decode(7, COMPACT)] == [vars(c) for c in decode(7, LONG)]
+    downgrade(url, "0011")
+    with engine.connect() as connection:
+        stored = connection.execute(
+            sa.text("SELECT entry_id, items FROM rating_explanations ORDER BY entry_id")
+        ).all()
+    engine.dispose()
+    assert [tuple(row) for row in stored] == [(7, LONG), (8, "")]
+    migrate(url)
+
+
+SCENARIOS = pytest.mark.parametrize(
+    "scenario", [_round_trip, _spelled_out], ids=["packed and unpacked", "names spelled out"]
+)
+
+
+@SCENARIOS
+def test_on_sqlite(scenario: Callable[[str], None], tmp_path: Path) -> None:
     with fresh_sqlite(tmp_path) as url:
-        _round_trip(url)
+        scenario(url)
 
 
-def test_contributions_are_packed_and_unpacked_on_postgresql() -> None:
+@SCENARIOS
+def test_on_postgresql(scenario: Callable[[str], None]) -> None:
     with fresh_postgres("talent_explain") as url:
-        _round_trip(url)
+        scenario(url)
