@@ -15,6 +15,7 @@ from typing import Any
 
 from graphql import ExecutionResult, StringValueNode, Visitor, visit
 from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
 
 from domain.errors import ErrorCode
 from domain.storable_text import unstorable, unstorable_at
@@ -57,7 +58,10 @@ class StorableText(SchemaExtension):
                 f"{where} holds a NUL character or an unpaired surrogate, which cannot be "
                 "stored as text; nothing was run."
             )
-            context.result = ExecutionResult(
-                data=None, errors=[CodedError(message, ErrorCode.BAD_USER_INPUT)]
-            )
+            error = CodedError(message, ErrorCode.BAD_USER_INPUT)
+            if context.operation_type is OperationType.SUBSCRIPTION:
+                # strawberry's subscribe path does not look at `context.result`; an
+                # error raised here is answered as the subscription's one error result
+                raise error
+            context.result = ExecutionResult(data=None, errors=[error])
         yield

@@ -12,7 +12,9 @@ import sqlalchemy as sa
 from domain.accounts import Role
 from persistence.tables.events import events
 from tests.api.test_event_management import CREATE, draft
+from tests.api.test_rating_stream import UPDATES
 from tests.support.graphql import GraphQLClient
+from tests.support.ws import Subscription
 
 LITERAL = CREATE.replace("mutation($input: CreateEventInput!)", "mutation").replace(
     "$input",
@@ -67,3 +69,21 @@ async def test_unstorable_text_is_refused_with_a_code_and_nothing_is_created(  #
     accepted = await _post(client, json.dumps({"query": LITERAL % f"{tag} \\uD83D\\uDE00"}), token)
     payload = accepted["data"]["createEvent"]  # type: ignore[index]
     assert payload["userErrors"] == [] and payload["event"]["title"] == f"{tag} \U0001f600"
+
+
+async def test_a_subscription_with_unstorable_text_is_refused_the_same_way(  # type: ignore[no-untyped-def]
+    live_server, make_staff
+) -> None:
+    university = await make_staff(Role.UNIVERSITY, f"Уни {uuid.uuid4().hex[:8]}")
+    for variables in (
+        {"s": "2026/27\x00", "d": "ROBOTICS_PROGRAMMING", "top": 10},
+        {"s": "2026/27", "d": "ROBOTICS_PROGRAMMING", "top": 10, "after": "x\x00"},
+    ):
+        sub = await Subscription.start(
+            live_server.ws_url, university.access_token, UPDATES, variables
+        )
+        message = await sub.message()
+        await sub.close()
+        errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
+        assert errors[0]["extensions"]["code"] == "BAD_USER_INPUT", message
+        assert "NUL character or an unpaired surrogate" in errors[0]["message"], message
