@@ -8,9 +8,10 @@ hit is checked against current data before it is served:
 
 - the viewer is authenticated anew (a deactivated account stops at once; a changed
   role, organization, participant or guardian is a different viewer);
-- the validity token (every board's version, and whether an outbox message —
-  a consent change, a verification, an erasure, a moderation decision — was
-  committed since the page was built) must be unchanged;
+- the validity token (every board's version, and whether an outbox message — a
+  consent change, a verification, an erasure, a moderation decision, a profile
+  change (pages filtered by region or grade) — was committed since the page was
+  built) must be unchanged;
 - the earliest expiry of a consent the page relied on must not have passed;
 - reads of personal data by logged viewers are written to the access log again,
   as if the page had been built (the data is withheld if that write fails).

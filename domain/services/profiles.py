@@ -4,6 +4,11 @@ Personal data is stored only while PROCESSING is in force. The birth date is
 not editable here once on record: it decides who may consent, so a participant
 who could move it past 18 could shed the guardian's say. Names and birth date
 of a VERIFIED participant came from an identity check and are not edited either.
+
+A change that took effect writes `participant.profile_changed {participant_id,
+fields}` to the outbox in the same transaction (the names of the changed fields,
+never their values): whatever was built from the old profile — a cached
+leaderboard page filtered by region or grade, say — learns it is stale.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from domain.accounts import normalize_email
 from domain.consent_rules import legal_day, purposes_in_force
 from domain.consents import ConsentPurpose
 from domain.errors import InvalidInput
+from domain.outbox import OutboxMessage
 from domain.participants import (
     Participant,
     ParticipantStatus,
@@ -29,6 +35,7 @@ from domain.policy import Viewer
 from domain.ports import Clock, UnitOfWork
 from domain.services.representation import represented
 
+PROFILE_CHANGED = "participant.profile_changed"
 IDENTITY_FIELDS = frozenset({"last_name", "first_name", "middle_name", "birth_date"})
 EDITABLE = (
     "last_name",
@@ -118,8 +125,17 @@ async def update_profile(
                     "The birth date decides who may consent: a moderator corrects it.",
                     field="birthDate",
                 )
+        changed = sorted(f for f, v in cleaned.items() if getattr(participant, f) != v)
         for field, value in cleaned.items():
             setattr(participant, field, value)
         participant.updated_at = now
+        if changed:
+            uow.outbox.add(
+                OutboxMessage(
+                    topic=PROFILE_CHANGED,
+                    payload={"participant_id": update.participant_id, "fields": changed},
+                    created_at=now,
+                )
+            )
         await uow.commit()
     return participant

@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from domain.services.profiles import PROFILE_CHANGED
 from persistence.tables import audit as ta
 from persistence.tables import consents as tc
 from persistence.tables import people as tp
@@ -118,6 +119,27 @@ async def test_under_fourteen_only_the_guardian_consents(client: GraphQLClient, 
     ]["status"] == "REVOKED"
 
 
+_SNAKE = {
+    "lastName": "last_name",
+    "firstName": "first_name",
+    "middleName": "middle_name",
+    "regionCode": "region_code",
+    "school": "school",
+    "grade": "grade",
+    "email": "email",
+    "phone": "phone",
+}
+
+
+async def _profile_messages(state: Any, participant_id: int) -> list[list[str]]:
+    o = ta.outbox.c
+    async with state.services.sessions() as s:
+        rows = await s.scalars(
+            sa.select(o.payload).where(o.topic == PROFILE_CHANGED).order_by(o.id)
+        )
+        return [m["fields"] for m in rows if m["participant_id"] == participant_id]
+
+
 async def test_personal_data_only_under_processing(client: GraphQLClient, state: Any) -> None:
     adult = await student(client)
     refused = await mutate(client, UPDATE_PROFILE, adult.token, participantId=adult.gid, **PROFILE)
@@ -127,6 +149,11 @@ async def test_personal_data_only_under_processing(client: GraphQLClient, state:
     await grant(client, adult.token, adult.gid, "PROCESSING", birthDate=str(birth_date_for_age(20)))
     done = await mutate(client, UPDATE_PROFILE, adult.token, participantId=adult.gid, **PROFILE)
     assert done["userErrors"] == [] and done["participant"]["lastName"] == "Соколова"
+    # the change is announced with the names of the changed fields, never their values
+    assert await _profile_messages(state, adult.id) == [sorted(_SNAKE[k] for k in PROFILE)]
+    same = await mutate(client, UPDATE_PROFILE, adult.token, participantId=adult.gid, **PROFILE)
+    assert same["userErrors"] == []
+    assert len(await _profile_messages(state, adult.id)) == 1  # nothing changed, no message
     moved = await mutate(
         client, UPDATE_PROFILE, adult.token, participantId=adult.gid, birthDate="2001-01-01"
     )

@@ -21,7 +21,7 @@ from persistence.tables.accounts import accounts
 from persistence.tables.audit import access_log
 from tests.support import arrange
 from tests.support.graphql import GraphQLClient, assert_code, assert_forbidden_at
-from tests.support.privacy import REVOKE, gid, grant, mutate
+from tests.support.privacy import REVOKE, UPDATE_PROFILE, gid, grant, mutate
 from tests.support.ratings import (
     BOARD,
     Student,
@@ -425,3 +425,40 @@ async def test_a_cached_page_never_outlives_a_revocation(live_server: Any, world
         rows = after.json()["data"]["leaderboard"]["edges"]
         assert rows[1]["node"] == {"rank": 2, "points": "25.23", "participant": None}
         await client.aclose()
+
+
+async def test_a_cached_page_follows_a_profile_change(live_server: Any, world: World) -> None:
+    """A participant who moves to another region leaves the region's cached page at once
+    (the filter reads the live profile, so its change must make the entry stale)."""
+    e = world.people["e"]
+    body = {"query": ROWS, "variables": {"s": world.season, "d": DIRECTION, "f": {"region": "77"}}}
+    headers = {"Authorization": f"Bearer {world.admin}"}
+    client = GraphQLClient(live_server.url)
+
+    async def moved(region: str) -> None:
+        changed = await mutate(
+            client, UPDATE_PROFILE, e.token, participantId=e.gid, regionCode=region
+        )
+        assert not changed["userErrors"], changed
+
+    async with httpx.AsyncClient(base_url=live_server.url, timeout=30) as http:
+        try:
+            for _ in range(2):
+                cached = await http.post("/graphql", json=body, headers=headers)
+            assert cached.headers.get("x-talent-cache") == "hit"
+            assert [r for r, _, _ in names_of(cached.json())] == [1, 2, 4]
+            await moved("66")
+            after = await http.post("/graphql", json=body, headers=headers)
+            assert after.headers.get("x-talent-cache") != "hit"
+            assert [r for r, _, _ in names_of(after.json())] == [1, 2]
+        finally:
+            await moved("77")
+            await client.aclose()
+
+
+def names_of(body: dict[str, Any]) -> list[tuple[int, str, str | None]]:
+    edges = body["data"]["leaderboard"]["edges"]
+    return [
+        (e["node"]["rank"], e["node"]["points"], (e["node"]["participant"] or {}).get("lastName"))
+        for e in edges
+    ]
