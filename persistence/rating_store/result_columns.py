@@ -116,6 +116,8 @@ def _parse(data: bytes) -> ResultColumns:
             parts[name].append(values)
             count = len(values)
         parts["event"].append(np.full(count, event_id, dtype=np.int64))
+    if not parts["event"]:  # a header and a trailer: no countable result in these boards
+        return ResultColumns.empty()
     found: dict[str, Any] = {name: np.concatenate(arrays) for name, arrays in parts.items()}
     return ResultColumns(**found)
 
