@@ -105,6 +105,11 @@ EVENT_TRANSITIONS: dict[EventStatus, frozenset[EventStatus]] = {
 """An event is prepared as a draft, published for registration, then completed
 (results come in) or cancelled. Completed and cancelled events are final."""
 
+EVENT_CHANGED = "event.changed"
+"""Outbox topic of an event's edit or status change: `{event_id, fields}`, the names
+of the changed fields (`directions` for the directions and their relevance, `status`
+for a status change)."""
+
 EDITABLE_STATUSES = frozenset({EventStatus.DRAFT, EventStatus.PUBLISHED})
 IMPORTABLE_STATUSES = frozenset({EventStatus.PUBLISHED, EventStatus.COMPLETED})
 """Results can be imported once an event is public: during it (stages) and after it."""

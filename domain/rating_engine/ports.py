@@ -171,6 +171,11 @@ class RatingStore(Protocol):
         entries, among these seasons."""
         ...
 
+    async def event_participants(self, event_ids: Collection[int]) -> set[int]:
+        """Participants with a result in these events or an achievement linked to
+        them, whatever the event's season or status now."""
+        ...
+
     async def eligibility(
         self, participant_ids: Collection[int] | None, now: datetime
     ) -> dict[int, Eligibility]:

@@ -1,12 +1,16 @@
 """Use cases of events: organizers manage their own (admins any), students register.
 
 Every registration change writes a `registration.changed` outbox message in the
-same transaction, so notifications never miss one and never see a phantom.
+same transaction, so notifications never miss one and never see a phantom; every
+edit or status change of an event writes `event.changed {event_id, fields}` (the
+names of the fields that changed), so the ratings reprice its results when a field
+that prices them moved and cached pages that show it go stale.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from dataclasses import fields as dataclass_fields
 from datetime import date
 from decimal import Decimal
 
@@ -14,6 +18,7 @@ from domain.accounts import Role
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from domain.events import (
     EDITABLE_STATUSES,
+    EVENT_CHANGED,
     Event,
     EventDirection,
     EventKind,
@@ -165,6 +170,7 @@ async def update_event(
             raise InvalidInput("A completed or cancelled event cannot be edited.", field="id")
         merged = replace(_fields_of(event, current_directions), **changes)  # type: ignore[arg-type]
         fields = await _validate(uow, merged, event.organizer_id)
+        before = _fields_of(event, current_directions)
         for name in (
             "title", "kind", "level", "season_code", "starts_on", "ends_on", "is_online",
             "participation", "description", "region_code", "capacity", "parent_id", "stage_order",
@@ -173,8 +179,25 @@ async def update_event(
         event.updated_at = clock.now()
         if "directions" in changes:
             await uow.events.replace_directions(event_id, _links(event_id, fields.directions))
+        changed = [
+            f.name for f in dataclass_fields(EventFields) if _differs(before, fields, f.name)
+        ]
+        if changed:
+            uow.outbox.add(_event_changed(event_id, changed, clock))
         await uow.commit()
         return event
+
+
+def _differs(before: EventFields, after: EventFields, name: str) -> bool:
+    return bool(getattr(before, name) != getattr(after, name))
+
+
+def _event_changed(event_id: int, fields: list[str], clock: Clock) -> OutboxMessage:
+    return OutboxMessage(
+        topic=EVENT_CHANGED,
+        created_at=clock.now(),
+        payload={"event_id": event_id, "fields": sorted(fields)},
+    )
 
 
 def _fields_of(event: Event, directions: dict[str, Decimal]) -> EventFields:
@@ -203,6 +226,7 @@ async def change_event_status(
     async with uow:
         event = await _managed(uow, viewer, event_id)
         change_status(event, to, clock.now())
+        uow.outbox.add(_event_changed(event_id, ["status"], clock))
         await uow.commit()
         return event
 

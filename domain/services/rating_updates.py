@@ -1,13 +1,18 @@
 """Incremental recomputation: an applied import, a moderation decision, a consent
-change or an identity verification updates only the boards they touch.
+change, an identity verification or an edit of an event that prices its results
+(level, season, directions and relevance, series, status) updates only the boards
+they touch.
 
 Messages arrive through the outbox (`persistence.rating_consumer` reads them).
 For a board, only what changed is repriced: the results of an event whose field
 changed (every participant in it, since N and shared places may have moved) and
 the whole footprint of a participant whose achievement was decided or whose
-eligibility changed. Everyone else's priced items are the stored contributions.
-The board's ranks and tiers move through `Board.apply`, which finds exactly the
-standings a change moves. The outcome equals a full recomputation (property test).
+eligibility changed, or who has a result or achievement in an edited event (its
+results may have left a board, a season or the countable statuses, so the boards
+the participant is on now or was on before are repriced for it). Everyone else's
+priced items are the stored contributions. The board's ranks and tiers move through
+`Board.apply`, which finds exactly the standings a change moves. The outcome equals
+a full recomputation (property test).
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from domain.events import EVENT_CHANGED
 from domain.rating_engine.boards import (
     ItemsByParticipant,
     entry_write,
@@ -37,7 +43,16 @@ RESULTS_APPLIED = "results.applied"
 ACHIEVEMENT_DECIDED = "achievement.decided"
 CONSENT_CHANGED = "consent.changed"
 PARTICIPANT_VERIFIED = "participant.verified"
-TOPICS = (RESULTS_APPLIED, ACHIEVEMENT_DECIDED, CONSENT_CHANGED, PARTICIPANT_VERIFIED)
+TOPICS = (
+    RESULTS_APPLIED,
+    ACHIEVEMENT_DECIDED,
+    CONSENT_CHANGED,
+    PARTICIPANT_VERIFIED,
+    EVENT_CHANGED,
+)
+PRICING_EVENT_FIELDS = frozenset({"level", "season_code", "directions", "parent_id", "status"})
+"""An event's fields that price its results (`domain.rating_engine.inputs.EventInfo`):
+an edit of any other (its title, dates, capacity…) leaves the standings as they are."""
 STANDING_PURPOSES = frozenset({"PROCESSING"})
 """Consent purposes that decide whether a participant has an entry at all; the others
 (publication, sharing) change only who sees identities, which readers check live."""
@@ -50,11 +65,13 @@ class Triggers:
     achievements: set[int] = field(default_factory=set)
     participants: set[int] = field(default_factory=set)
     """Participants whose eligibility may have changed (repriced in full)."""
+    edited: set[int] = field(default_factory=set)
+    """Events whose pricing fields changed: their participants are repriced in full."""
     ignored: int = 0
     """Messages with a payload this consumer could not use (logged by the caller)."""
 
     def __bool__(self) -> bool:
-        return bool(self.events or self.achievements or self.participants)
+        return bool(self.events or self.achievements or self.participants or self.edited)
 
 
 def _int(value: Any) -> int | None:
@@ -74,6 +91,10 @@ def triggers_from(messages: Iterable[tuple[str, Mapping[str, Any]]]) -> Triggers
                 found.participants.add(participant)
         elif topic == PARTICIPANT_VERIFIED and (participant := _int(payload.get("participant_id"))):
             found.participants.add(participant)
+        elif topic == EVENT_CHANGED and (event_id := _int(payload.get("event_id"))):
+            changed = payload.get("fields")
+            if not isinstance(changed, list) or PRICING_EVENT_FIELDS.intersection(changed):
+                found.edited.add(event_id)
         elif topic in TOPICS:
             found.ignored += 1
     return found
@@ -131,7 +152,7 @@ async def apply_triggers(
     """Update every open board the triggers touch, in the store's transaction."""
     if not triggers:
         return []
-    for event_id in triggers.events:  # their fields changed
+    for event_id in triggers.events | triggers.edited:  # their fields changed
         cache.fields.pop(event_id, None)
     seasons = set(await store.open_seasons())
     plan: dict[tuple[str, str], _Work] = {}
@@ -140,6 +161,11 @@ async def apply_triggers(
             for direction in event.relevance:
                 plan.setdefault((event.season_code, direction), _Work()).events.add(event.id)
     known = set(await store.direction_codes())
+    if triggers.edited:  # the boards their participants are on, before and after the edit
+        edited = await store.event_participants(triggers.edited)
+        for key in await store.participant_boards(edited, seasons):
+            if key[1] in known:
+                plan.setdefault(key, _Work()).participants.update(edited)
     decided = await store.achievement_boards(triggers.achievements)
     for achievement_id, (participant_id, boards) in decided.items():  # its own boards
         for key in boards:

@@ -203,6 +203,9 @@ class SqlAlchemyRatingStore:
     ) -> set[tuple[str, str]]:
         return await reads.load_participant_boards(self.session, participant_ids, seasons)
 
+    async def event_participants(self, event_ids: Collection[int]) -> set[int]:
+        return await reads.load_event_participants(self.session, event_ids)
+
     async def eligibility(
         self, participant_ids: Collection[int] | None, now: datetime
     ) -> dict[int, Eligibility]:

@@ -387,6 +387,18 @@ def _stored_item(
     )
 
 
+async def load_event_participants(session: AsyncSession, event_ids: Collection[int]) -> set[int]:
+    """Participants with a result in these events or an achievement linked to them."""
+    found: set[int] = set()
+    for part in chunks(sorted(event_ids)):
+        for stmt in (
+            sa.select(results.c.participant_id).where(results.c.event_id.in_(part)),
+            sa.select(achievements.c.participant_id).where(achievements.c.event_id.in_(part)),
+        ):
+            found.update(await session.scalars(stmt.distinct()))
+    return found
+
+
 async def load_participant_boards(
     session: AsyncSession, participant_ids: Collection[int], seasons: Collection[str]
 ) -> set[tuple[str, str]]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import date
 from typing import Any
 
 import httpx
@@ -14,20 +13,15 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
-from domain.accounts import Role
 from domain.events import EventLevel
 from migrations.reference_data import rating_rules_v1
-from tests.support import arrange
 from tests.support.graphql import GraphQLClient
-from tests.support.privacy import gid, mutate
+from tests.support.privacy import mutate
 from tests.support.ratings import (
     BOARD,
     approved_achievement,
-    consenting_student,
+    event_with_results,
     eventually,
-    import_results,
-    organization_of,
-    staff_token,
 )
 
 DIRECTION = "ROBOTICS_PROGRAMMING"
@@ -47,21 +41,10 @@ STATUS = "query($n: String!) { diploma(number: $n) { number status credential } 
 
 
 async def _world(state: Any, live_server: Any, client: GraphQLClient) -> dict[str, Any]:
-    season = await arrange.fresh_season(state.services.sessions)
-    moderator, _ = await staff_token(state, Role.MODERATOR)
-    admin, _ = await staff_token(state, Role.ADMIN)
-    organizer, account = await staff_token(state, Role.ORGANIZER, f"Орг {season}")
-    event = await arrange.event(
-        state.services.sessions,
-        await organization_of(state, account),
-        title=f"Чемпионат {season}",
-        season=season,
-        level=EventLevel.MUNICIPAL,
-        starts_on=date(int(season[:4]), 10, 1),
+    world = await event_with_results(
+        state, live_server.url, client, title="Чемпионат", level=EventLevel.MUNICIPAL, students=4
     )
-    people = [await consenting_student(client, moderator) for _ in range(4)]
-    rows = [(p.gid, "PARTICIPANT", place) for place, p in enumerate(people, start=1)]
-    await import_results(live_server.url, organizer, gid("Event", event), rows)
+    season, moderator, admin, people = world.season, world.moderator, world.admin, world.people
     await approved_achievement(
         client, people[0].token, moderator, achieved_on=f"{season[:4]}-11-01", level="FEDERAL"
     )

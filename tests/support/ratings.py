@@ -8,16 +8,20 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, TypeVar
 
 import httpx
 
+from domain.accounts import Role
+from tests.support import arrange
 from tests.support.graphql import GraphQLClient
 from tests.support.privacy import (
     PROFILE,
     UPDATE_PROFILE,
     Person,
     birth_date_for_age,
+    gid,
     grant,
     mutate,
     student,
@@ -197,3 +201,45 @@ async def organization_of(state: Any, account_id: int) -> int:
         return int(
             await s.scalar(sa.select(accounts.c.organization_id).where(accounts.c.id == account_id))
         )
+
+
+@dataclass
+class EventWorld:
+    """A fresh season with one organizer's event and verified students' results in it."""
+
+    season: str
+    moderator: str
+    admin: str
+    organizer: str
+    event_gid: str
+    people: list[Student]
+
+
+async def event_with_results(
+    state: Any,
+    base_url: str,
+    client: GraphQLClient,
+    *,
+    title: str,
+    level: Any,
+    students: int,
+    directions: dict[str, str] | None = None,
+) -> EventWorld:
+    """Staff tokens, an event (level, directions) and `students` results, places 1…n."""
+    season = await arrange.fresh_season(state.services.sessions)
+    moderator, _ = await staff_token(state, Role.MODERATOR)
+    admin, _ = await staff_token(state, Role.ADMIN)
+    organizer, account = await staff_token(state, Role.ORGANIZER, f"Орг {season}")
+    event = await arrange.event(
+        state.services.sessions,
+        await organization_of(state, account),
+        title=f"{title} {season}",
+        season=season,
+        level=level,
+        starts_on=date(int(season[:4]), 10, 1),
+        directions=directions,
+    )
+    people = [await consenting_student(client, moderator) for _ in range(students)]
+    rows = [(p.gid, "PARTICIPANT", place) for place, p in enumerate(people, start=1)]
+    await import_results(base_url, organizer, gid("Event", event), rows)
+    return EventWorld(season, moderator, admin, organizer, gid("Event", event), people)

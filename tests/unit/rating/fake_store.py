@@ -209,6 +209,11 @@ class FakeRatingStore:
                 found.add(key)
         return {k for k in found if k[0] in seasons}
 
+    async def event_participants(self, event_ids: Collection[int]) -> set[int]:
+        return {
+            r.participant_id for r in self.world.results.values() if r.event_id in event_ids
+        } | {a.participant_id for a in self.world.achievements.values() if a.event_id in event_ids}
+
     async def eligibility(
         self, participant_ids: Collection[int] | None, now: datetime
     ) -> dict[int, Eligibility]:

@@ -1,10 +1,11 @@
-"""Property: after any sequence of imports, moderation decisions, consent changes
-and verifications, the incrementally maintained boards equal a recomputation from
+"""Property: after any sequence of imports, moderation decisions, consent changes,
+verifications and edits of events (level, directions, cancellation), the incrementally maintained boards equal a recomputation from
 scratch — scores, ranks, tiers, and every stored contribution."""
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -63,7 +64,21 @@ achievement_op = st.tuples(
 )
 consent_op = st.tuples(st.just("consent"), st.integers(1, 12), st.booleans())
 verify_op = st.tuples(st.just("verify"), st.integers(1, 12))
-operations = st.lists(st.one_of(result_op, achievement_op, consent_op, verify_op), max_size=25)
+RELEVANCES = [
+    {DIRECTIONS[0]: Decimal("1.000")},
+    {DIRECTIONS[1]: Decimal("1.000")},
+    {DIRECTIONS[0]: Decimal("0.500"), DIRECTIONS[1]: Decimal("0.750")},
+]
+edit_op = st.tuples(
+    st.just("edit"),
+    st.integers(1, 8),
+    st.sampled_from(LEVELS),
+    st.sampled_from(range(len(RELEVANCES))),
+    st.sampled_from(["COMPLETED", "PUBLISHED", "CANCELLED"]),
+)
+operations = st.lists(
+    st.one_of(result_op, achievement_op, consent_op, verify_op, edit_op), max_size=25
+)
 
 
 def apply(world_: World, op: tuple, serial: int) -> Triggers:  # type: ignore[type-arg]
@@ -81,6 +96,12 @@ def apply(world_: World, op: tuple, serial: int) -> Triggers:  # type: ignore[ty
             serial, pid, level, status, SEASON, (direction,), event_id
         )
         return Triggers(achievements={serial})
+    if kind == "edit":
+        _, event_id, level, relevance, status = op
+        world_.events[event_id] = replace(
+            world_.events[event_id], level=level, relevance=RELEVANCES[relevance], status=status
+        )
+        return Triggers(edited={event_id})
     pid = op[1]
     if kind == "consent":
         if op[2]:
