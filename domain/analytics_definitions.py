@@ -2,9 +2,11 @@
 
 A questionnaire file has one row per item (`questionnaire, title, scale_min, scale_max,
 item, scale, reverse`), a test file one row per item (`test, title, item,
-correct_option, option_count[, a, b, c]`); the item order of the file is the order of
-the answers. A scale's items must be consecutive, which is how the careless indices
-(even-odd) read scales.
+correct_option, option_count[, a, b, c][, event]`); the item order of the file is the
+order of the answers. `event` (the catalog event's id or global id, the same on every
+row of a test) names the event whose results the test's attempts produced: their
+uncleared quality flags then take those results out of the rating. A scale's items
+must be consecutive, which is how the careless indices (even-odd) read scales.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from domain.analytics_import import RawFile
+from domain.analytics_import import RawFile, RawRow, parse_ref
 from domain.analytics_import_rows import RowErrors, code, consistent, flag, group_rows, whole
 from domain.analytics_records import KnowledgeTestItem, QuestionnaireItem
 
@@ -54,6 +56,9 @@ class TestDefinition:
     code: str
     title: str
     items: tuple[TestItemDraft, ...]
+    event_id: int | None = None
+    first_row: int = 0
+    """The row its definition starts on (for a problem with the event it names)."""
 
 
 def questionnaire_definitions(raw: RawFile, errors: RowErrors) -> list[QuestionnaireDefinition]:
@@ -85,7 +90,9 @@ def test_definitions(raw: RawFile, errors: RowErrors) -> list[TestDefinition]:
     found: list[TestDefinition] = []
     for name, rows in groups.items():
         consistent(errors, rows, "title")
+        consistent(errors, rows, "event")
         title = errors.text(rows[0], "title")
+        event = _event_ref(errors, rows[0])
         items: list[TestItemDraft] = []
         for r in rows:
             item = code(errors, r, "item")
@@ -103,8 +110,18 @@ def test_definitions(raw: RawFile, errors: RowErrors) -> list[TestDefinition]:
                 items.append(TestItemDraft(item, correct, options, a, b, c))
         _check_items(errors, rows[0].number, [i.code for i in items], None)
         if title:
-            found.append(TestDefinition(name, title, tuple(items)))
+            found.append(TestDefinition(name, title, tuple(items), event, rows[0].number))
     return found
+
+
+def _event_ref(errors: RowErrors, row: RawRow) -> int | None:
+    text = errors.text(row, "event", required=False)
+    if not text:
+        return None
+    event_id = parse_ref(text, "Event")
+    if event_id is None:
+        errors.add(row.number, f"column 'event': {text!r} is not an event id")
+    return event_id
 
 
 def _check_items(

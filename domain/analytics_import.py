@@ -58,7 +58,7 @@ REQUIRED: dict[ImportKind, tuple[str, ...]] = {
     ImportKind.PROFILES: ("participant", "season", "region", "average_mark", "club_activity"),
 }
 OPTIONAL: dict[ImportKind, tuple[str, ...]] = {
-    ImportKind.TEST: ("a", "b", "c"),
+    ImportKind.TEST: ("a", "b", "c", "event"),
 }
 TIME_PREFIX = "time_"
 """CSV columns `time_<item>` hold response times (seconds) of responses and attempts."""
@@ -153,6 +153,11 @@ def check_columns(raw: RawFile, required: Sequence[str], optional: Sequence[str]
 
 def parse_participant_ref(value: Any) -> int | None:
     """A participant's platform id: the number, or the API's global id (`Participant:<n>`)."""
+    return parse_ref(value, "Participant")
+
+
+def parse_ref(value: Any, type_name: str) -> int | None:
+    """A row's platform id: the number, or the API's global id (`<type_name>:<n>`)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -165,6 +170,6 @@ def parse_participant_ref(value: Any) -> int | None:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None
     kind, _, number = decoded.partition(":")
-    if kind == "Participant" and number.isdigit() and len(number) <= 18:
+    if kind == type_name and number.isdigit() and len(number) <= 18:
         return int(number) or None
     return None

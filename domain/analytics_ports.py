@@ -110,6 +110,13 @@ class AnalyticsRepository(Protocol):
 
     def add_flag(self, flag: QualityFlag) -> None: ...
 
+    async def flagged_participants(self, test_id: int) -> frozenset[int]:
+        """Participants with an uncleared flag (`FLAGGED`, `CONFIRMED`) on an attempt of
+        this test: those whose results in the test's event the rating leaves out."""
+        ...
+
+    async def existing_events(self, ids: Collection[int]) -> frozenset[int]: ...
+
     async def delete_flags(self, flag_ids: Collection[int]) -> None: ...
 
     async def get_flag(self, flag_id: int) -> QualityFlag | None: ...
@@ -124,10 +131,3 @@ class AnalyticsRepository(Protocol):
     ) -> bool:
         """Move a FLAGGED flag to `status`; False when it was no longer FLAGGED."""
         ...
-
-
-class QualityExclusions(Protocol):
-    """The hook the rating engine calls: participants whose data of a season must not
-    count (an uncleared quality flag on a questionnaire response or test attempt)."""
-
-    async def excluded_participant_ids(self, season: str) -> frozenset[int]: ...

@@ -87,6 +87,8 @@ class KnowledgeTest:
     title: str
     created_at: datetime
     id: int | None = None
+    event_id: int | None = None
+    """The catalog event whose results its attempts produced (their flags count there)."""
 
 
 @dataclass(eq=False)

@@ -20,6 +20,7 @@ from domain.analytics_definitions import QuestionnaireDefinition, TestDefinition
 from domain.analytics_import_rows import AnswerRow, ChoiceRow, ProfileRow, TrialRow
 from domain.analytics_ports import AnswerMatrix, Counts
 from domain.analytics_records import (
+    UNCLEARED,
     AnalyticsImport,
     FlagSubject,
     KnowledgeTest,
@@ -33,6 +34,7 @@ from domain.errors import Conflict
 from persistence import analytics_matrix
 from persistence import analytics_upserts as upserts
 from persistence.tables import analytics as t
+from persistence.tables.events import events
 from persistence.tables.people import participants
 from persistence.tables.reference import professions, regions, seasons
 
@@ -67,14 +69,26 @@ class SqlAlchemyAnalyticsRepository:
     async def known_professions(self) -> frozenset[str]:
         return await self._codes(professions.c.code)
 
+    async def existing_events(self, ids: Collection[int]) -> frozenset[int]:
+        return await self._existing(events.c.id, ids)
+
+    async def flagged_participants(self, test_id: int) -> frozenset[int]:
+        f, a = t.quality_flags, t.knowledge_test_attempts
+        stmt = (
+            sa.select(f.c.participant_id)
+            .join(a, a.c.id == f.c.attempt_id)
+            .where(a.c.test_id == test_id, f.c.status.in_(UNCLEARED))
+            .distinct()
+        )
+        return frozenset(await self.session.scalars(stmt))
+
     async def existing_participants(self, ids: Collection[int]) -> frozenset[int]:
+        return await self._existing(participants.c.id, ids)
+
+    async def _existing(self, key: sa.Column[Any], ids: Collection[int]) -> frozenset[int]:
         found: set[int] = set()
         for part in chunks(sorted(ids)):
-            found.update(
-                await self.session.scalars(
-                    sa.select(participants.c.id).where(participants.c.id.in_(part))
-                )
-            )
+            found.update(await self.session.scalars(sa.select(key).where(key.in_(part))))
         return frozenset(found)
 
     async def questionnaire(
@@ -152,7 +166,7 @@ class SqlAlchemyAnalyticsRepository:
             t.knowledge_test_items,
             "test_id",
             draft.code,
-            {"title": draft.title},
+            {"title": draft.title, "event_id": draft.event_id},
             items,
             now,
             t.knowledge_test_attempts,

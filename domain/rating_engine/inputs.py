@@ -75,13 +75,9 @@ class AchievementInput:
 
 @dataclass(frozen=True)
 class Exclusions:
-    """The data-quality hook: results and achievements whose underlying responses
-    are flagged as careless or rapid guessing and not cleared by a moderator.
-
-    Today no result is derived from questionnaire or test responses, so the port
-    that provides this (`RatingRepository.exclusions`) answers with nothing; when
-    tests feed results, it returns their ids and the engine drops them here.
-    """
+    """Results and achievements whose underlying responses are flagged (careless,
+    rapid guessing) and not cleared by a moderator: the store's `exclusions(season)`
+    gives them (`domain.quality_exclusions` says which), and pricing drops them."""
 
     result_ids: frozenset[int] = field(default_factory=frozenset)
     achievement_ids: frozenset[int] = field(default_factory=frozenset)

@@ -12,7 +12,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from domain.analytics_definitions import questionnaire_definitions, test_definitions
+from domain.analytics_definitions import (
+    TestDefinition,
+    questionnaire_definitions,
+    test_definitions,
+)
 from domain.analytics_import import (
     OPTIONAL,
     REQUIRED,
@@ -33,11 +37,12 @@ from domain.analytics_import_rows import (
     profile_rows,
     trial_rows,
 )
-from domain.analytics_ports import Counts
+from domain.analytics_ports import AnalyticsRepository, Counts
 from domain.analytics_records import AnalyticsImport, ImportOutcome
 from domain.errors import Forbidden, InvalidInput, NotFound
 from domain.policy import Viewer, may_import_analytics
 from domain.ports import Clock, UnitOfWork
+from domain.quality_exclusions import exclusions_changed
 
 MAX_FILENAME = 255
 
@@ -70,6 +75,8 @@ async def import_analytics(
         now = clock.now()
         counts = Counts()
         kind = request.kind
+        affected: frozenset[int] = frozenset()  # whose rating inputs the file changes
+        linked_test = kind is ImportKind.ATTEMPTS and await _linked(uow, request.target)
         if kind is ImportKind.QUESTIONNAIRE:
             drafts = questionnaire_definitions(raw, errors)
             if not errors.problems:
@@ -77,9 +84,15 @@ async def import_analytics(
                     counts += await repo.save_questionnaire(draft, now)
         elif kind is ImportKind.TEST:
             tests = test_definitions(raw, errors)
+            await _check_events(repo, tests, errors)
             if not errors.problems:
                 for test in tests:
+                    found_t = await repo.knowledge_test(test.code)
+                    linked_before = found_t[0].event_id if found_t is not None else None
                     counts += await repo.save_test(test, now)
+                    if found_t is not None and linked_before != test.event_id:
+                        assert found_t[0].id is not None  # its flags now count elsewhere
+                        affected |= await repo.flagged_participants(found_t[0].id)
         elif kind in (ImportKind.RESPONSES, ImportKind.ATTEMPTS):
             assert layout is not None and instrument_id is not None
             answers = answer_rows(raw, layout, refs, errors)
@@ -87,7 +100,11 @@ async def import_analytics(
                 upsert = (
                     repo.upsert_responses if kind is ImportKind.RESPONSES else repo.upsert_attempts
                 )
+                if linked_test:  # changed answers drop their flags: those results count again
+                    flagged = await repo.flagged_participants(instrument_id)
                 counts = await upsert(instrument_id, answers, now)
+                if linked_test:
+                    affected |= flagged - await repo.flagged_participants(instrument_id)
         elif kind is ImportKind.TRIALS:
             trials = trial_rows(raw, refs, errors)
             if not errors.problems:
@@ -119,6 +136,9 @@ async def import_analytics(
         repo.add_import(record)
         if counts.created or counts.updated:
             await repo.bump_revision()
+        message = exclusions_changed(affected, now)
+        if message is not None:
+            uow.outbox.add(message)
         await uow.commit()
         return ImportOutcome(
             kind.value,
@@ -129,6 +149,22 @@ async def import_analytics(
             unchanged=counts.unchanged,
             import_id=record.id,
         )
+
+
+async def _check_events(
+    repo: AnalyticsRepository, tests: list[TestDefinition], errors: RowErrors
+) -> None:
+    named = {t.event_id for t in tests if t.event_id is not None}
+    known = await repo.existing_events(named) if named else frozenset()
+    for test in tests:
+        if test.event_id is not None and test.event_id not in known:
+            errors.add(test.first_row, f"column 'event': no event {test.event_id}")
+
+
+async def _linked(uow: UnitOfWork, test_code: str | None) -> bool:
+    """Whether the test names an event (its attempts' flags then matter to the rating)."""
+    found = await uow.analytics.knowledge_test(test_code) if test_code else None
+    return found is not None and found[0].event_id is not None
 
 
 def _participant_ids(raw: RawFile) -> set[int]:

@@ -5,19 +5,24 @@ test), optionally of one season, computes the indices vectorised over all of the
 applies the multiple-hurdle rule. The stored flags then follow the rule: a new flag is
 FLAGGED; a FLAGGED one whose response passes now is removed (nobody decided on it); a
 flag a moderator CONFIRMED or CLEARED keeps that decision and gets the fresh index
-values. Flags never touch the answers.
+values. Flags never touch the answers. A run over a test linked to an event, and a
+moderator clearing a test attempt's flag, announce the participants whose rating
+inputs that changes (`domain.quality_exclusions`).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import datetime
 
 from domain.analytics.quality_flags import QualitySettings
 from domain.analytics_records import FlagSubject, QualityFlag, QualityFlagStatus
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from domain.policy import Viewer, may_compute_quality_flags, may_decide_quality_flags
 from domain.ports import Clock, UnitOfWork
+from domain.quality_exclusions import exclusions_changed
 from domain.quality_run import attempt_flags, questionnaire_flags
 
 MAX_COMMENT = 2000
@@ -57,6 +62,7 @@ async def compute_quality_flags(
         repo = uow.analytics
         if season is not None and season not in await repo.known_seasons():
             raise InvalidInput(f"Unknown season {season!r}.", field="season")
+        linked = False
         if questionnaire is not None:
             subject, code = FlagSubject.QUESTIONNAIRE_RESPONSE, questionnaire
             found_q = await repo.questionnaire(questionnaire)
@@ -76,11 +82,13 @@ async def compute_quality_flags(
                 raise NotFound(f"No test {code!r}.", field="test")
             knowledge_test, t_items = found_t
             assert knowledge_test.id is not None
+            linked = knowledge_test.event_id is not None
             instrument_id = knowledge_test.id
             data = await repo.answer_matrix(subject, instrument_id, len(t_items), season)
             result = attempt_flags(data.answers, data.times, t_items, settings)
         existing = await repo.flags_of(subject, instrument_id)
         now = clock.now()
+        moved: set[int] = set()  # participants whose flag appeared or went
         flags = result.flags
         created = updated = 0
         to_remove: list[int] = []
@@ -93,6 +101,7 @@ async def compute_quality_flags(
                 if flag is not None and flag.status is QualityFlagStatus.FLAGGED:
                     assert flag.id is not None
                     to_remove.append(flag.id)
+                    moved.add(flag.participant_id)
                 continue
             failed = list(flags.failed_hurdles(row))
             values = {
@@ -100,6 +109,7 @@ async def compute_quality_flags(
                 for name, v in flags.values.items()
             }
             if flag is None:
+                moved.add(int(data.participant_ids[row]))
                 repo.add_flag(
                     QualityFlag(
                         subject=subject,
@@ -121,6 +131,8 @@ async def compute_quality_flags(
                 updated += 1
         await repo.delete_flags(to_remove)
         await repo.bump_revision()
+        if linked:  # the test's flags decide which of its event's results count
+            _announce(uow, moved, now)
         await uow.commit()
     return FlagRun(
         subject=subject,
@@ -163,4 +175,12 @@ async def decide_quality_flag(
         if not decided:
             raise Conflict("Another moderator decided this flag a moment ago.", field="flagId")
         await repo.bump_revision()
+        if decision is QualityFlagStatus.CLEARED and flag.subject is FlagSubject.TEST_ATTEMPT:
+            _announce(uow, [flag.participant_id], clock.now())  # its result may count again
         await uow.commit()
+
+
+def _announce(uow: UnitOfWork, participant_ids: Collection[int], now: datetime) -> None:
+    message = exclusions_changed(participant_ids, now)
+    if message is not None:
+        uow.outbox.add(message)

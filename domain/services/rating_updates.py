@@ -1,7 +1,8 @@
 """Incremental recomputation: an applied import, a moderation decision, a consent
 change, an identity verification or an edit of an event that prices its results
-(level, season, directions and relevance, series, status) updates only the boards
-they touch.
+(level, season, directions and relevance, series, status) or a change of which
+results data-quality flags leave out (`domain.quality_exclusions`) updates only the
+boards they touch.
 
 Messages arrive through the outbox (`persistence.rating_consumer` reads them).
 For a board, only what changed is repriced: the results of an event whose field
@@ -23,6 +24,7 @@ from datetime import datetime
 from typing import Any
 
 from domain.events import EVENT_CHANGED
+from domain.quality_exclusions import EXCLUSIONS_CHANGED
 from domain.rating_engine.boards import (
     ItemsByParticipant,
     entry_write,
@@ -49,6 +51,7 @@ TOPICS = (
     CONSENT_CHANGED,
     PARTICIPANT_VERIFIED,
     EVENT_CHANGED,
+    EXCLUSIONS_CHANGED,
 )
 PRICING_EVENT_FIELDS = frozenset({"level", "season_code", "directions", "parent_id", "status"})
 """An event's fields that price its results (`domain.rating_engine.inputs.EventInfo`):
@@ -91,6 +94,8 @@ def triggers_from(messages: Iterable[tuple[str, Mapping[str, Any]]]) -> Triggers
                 found.participants.add(participant)
         elif topic == PARTICIPANT_VERIFIED and (participant := _int(payload.get("participant_id"))):
             found.participants.add(participant)
+        elif topic == EXCLUSIONS_CHANGED and isinstance(payload.get("participant_ids"), list):
+            found.participants.update(p for p in payload["participant_ids"] if _int(p))
         elif topic == EVENT_CHANGED and (event_id := _int(payload.get("event_id"))):
             changed = payload.get("fields")
             if not isinstance(changed, list) or PRICING_EVENT_FIELDS.intersection(changed):

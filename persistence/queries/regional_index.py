@@ -2,10 +2,11 @@
 
 Respondents of a season are the participants with profession choices in it (and, when
 trials count as choices, with professional trials or festival visits in it), less
-those with an uncleared quality flag in that season (`excluded_participant_ids`, the
-same query the rating engine calls). A respondent's region is the one of their season
-profile, else their participant region; the average mark comes from the profile;
-additional education = club activity in the profile or any trial in the season.
+those with an uncleared quality flag in that season (`excluded_participant_ids`; the
+rating's narrower rule is `domain.quality_exclusions`). A respondent's region is the
+one of their season profile, else their participant region; the average mark comes
+from the profile; additional education = club activity in the profile or any trial in
+the season.
 
 Reading a season of a million respondents takes seconds, so computed reports are cached
 per process, keyed by season, the trials switch and the analytics revision (a counter
@@ -45,7 +46,7 @@ READ_BATCH = 50_000
 
 async def excluded_participant_ids(session: AsyncSession, season: str) -> frozenset[int]:
     """Participants whose questionnaire response or test attempt of `season` carries an
-    uncleared (FLAGGED or CONFIRMED) quality flag: the rating engine's hook."""
+    uncleared (FLAGGED or CONFIRMED) quality flag: left out of the season's index."""
     rows = await session.scalars(
         sa.select(t.quality_flags.c.participant_id)
         .where(t.quality_flags.c.season_code == season, t.quality_flags.c.status.in_(UNCLEARED))

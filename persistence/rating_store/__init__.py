@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.rating_engine.entry_columns import EntryColumns
 from domain.rating_engine.inputs import (
-    NO_EXCLUSIONS,
     AchievementInput,
     EventInfo,
     Exclusions,
@@ -144,9 +143,9 @@ class SqlAlchemyRatingStore:
         return self._rules[version]
 
     async def exclusions(self, season: str) -> Exclusions:
-        """The data-quality hook (see `domain.rating_engine.inputs.Exclusions`): no
-        result or achievement is derived from flagged responses yet."""
-        return NO_EXCLUSIONS
+        """Results and linked achievements whose test attempt has an uncleared quality
+        flag (`domain.quality_exclusions`)."""
+        return await reads.load_exclusions(self.session, season)
 
     async def open_seasons(self) -> list[str]:
         stmt = sa.select(seasons.c.code).where(seasons.c.closed_at.is_(None))

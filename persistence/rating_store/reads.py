@@ -13,12 +13,15 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.achievements import AchievementStatus
+from domain.analytics_records import UNCLEARED
 from domain.consents import ConsentPurpose
 from domain.participants import ParticipantStatus
 from domain.rating_engine.inputs import (
     COUNTABLE_EVENT_STATUSES,
+    NO_EXCLUSIONS,
     AchievementInput,
     EventInfo,
+    Exclusions,
     ResultInput,
 )
 from domain.rating_engine.items import PricedItem, make_item
@@ -28,6 +31,7 @@ from domain.ratings import RatingContribution, Tier
 from persistence.queries.consent_sql import in_force_condition
 from persistence.rating_store.explanations import decode
 from persistence.tables.achievements import achievement_directions, achievements
+from persistence.tables.analytics import knowledge_test_attempts, knowledge_tests, quality_flags
 from persistence.tables.events import event_directions, events, results
 from persistence.tables.people import participants
 from persistence.tables.ratings import rating_entries, rating_explanations
@@ -385,6 +389,36 @@ def _stored_item(
         cents_value=cents(row.points),
         shown=event,
     )
+
+
+async def load_exclusions(session: AsyncSession, season: str) -> Exclusions:
+    """The season's results (and achievements linked to their event) of participants
+    whose attempt at the event's knowledge test has an uncleared quality flag."""
+    k, at, f = knowledge_tests.c, knowledge_test_attempts.c, quality_flags.c
+    flagged = (
+        sa.select(k.event_id, at.participant_id)
+        .join(knowledge_test_attempts, at.test_id == k.id)
+        .join(quality_flags, f.attempt_id == at.id)
+        .join(events, events.c.id == k.event_id)
+        .where(events.c.season_code == season, f.status.in_(UNCLEARED))
+        .distinct()
+        .subquery()
+    )
+    r, a = results.c, achievements.c
+    result_ids = await session.scalars(
+        sa.select(r.id).join(
+            flagged,
+            sa.and_(flagged.c.event_id == r.event_id, flagged.c.participant_id == r.participant_id),
+        )
+    )
+    achievement_ids = await session.scalars(
+        sa.select(a.id).join(
+            flagged,
+            sa.and_(flagged.c.event_id == a.event_id, flagged.c.participant_id == a.participant_id),
+        )
+    )
+    found = Exclusions(frozenset(result_ids), frozenset(achievement_ids))
+    return found if found.result_ids or found.achievement_ids else NO_EXCLUSIONS
 
 
 async def load_event_participants(session: AsyncSession, event_ids: Collection[int]) -> set[int]:

@@ -55,6 +55,9 @@ knowledge_tests = sa.Table(
     sa.Column("code", sa.String(64), nullable=False, unique=True),
     sa.Column("title", sa.String(300), nullable=False),
     sa.Column("created_at", UtcDateTime, nullable=False),
+    # the catalog event whose results this test's attempts produced (migration 0014):
+    # an uncleared flag on an attempt takes that participant's result out of the rating
+    sa.Column("event_id", Id, sa.ForeignKey("events.id"), nullable=True, index=True),
 )
 
 knowledge_test_items = sa.Table(
