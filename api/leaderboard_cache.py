@@ -8,16 +8,19 @@ hit is checked against current data before it is served:
 
 - the viewer is authenticated anew (a deactivated account stops at once; a changed
   role, organization, participant or guardian is a different viewer);
-- the validity token (every board's version, and whether an outbox message — a
-  consent change, a verification, an erasure, a moderation decision, a profile
-  change (pages filtered by region or grade) — was committed since the page was
-  built) must be unchanged;
+- the validity token must be unchanged: the version of each board the page read, and
+  whether an outbox message that changes pages without moving a board — a consent
+  change, a verification, an erasure, a profile change (pages filtered by region or
+  grade), an event edit, a guardian link — was committed since the page was built
+  (`persistence.queries.rating_cache`: an import or a decision elsewhere, or a change
+  on another board, leaves the page cached);
 - the earliest expiry of a consent the page relied on must not have passed;
 - reads of personal data by logged viewers are written to the access log again,
   as if the page had been built (the data is withheld if that write fails).
 
-Only POSTed queries whose root fields are all `leaderboard` are cached, and only
-error-free answers.
+Only POSTed queries whose root fields are all `leaderboard`, selecting only fields
+whose changes the validity token sees (`api/cacheable_selections.py`), are cached,
+and only error-free answers.
 
 On PostgreSQL a hit is one statement on a direct autocommit connection
 (`serve_hit`): the viewer is taken from the verified token's claims and its account
@@ -46,6 +49,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.auth import AccessClaims
+from api.cacheable_selections import LEADERBOARD, within
 from api.graphql_view import bearer_token
 from api.middleware import graphql_error_body
 from domain.accounts import Role
@@ -88,6 +92,8 @@ def cacheable_operation(query: str, operation_name: str | None) -> str | None:
     names = [r.value for r in roots if r is not None]
     if len(names) != len(roots) or not set(names) <= CACHEABLE_ROOTS or "leaderboard" not in names:
         return None
+    if not within(operation.selection_set, {"leaderboard": LEADERBOARD}):
+        return None  # it reaches data whose changes the validity check cannot see
     return f"query {operation_name or '-'} ({', '.join(names)})"
 
 
@@ -318,6 +324,7 @@ class LeaderboardCache:
             return
         headers = [(k, v) for k, v in start.get("headers", []) if k.lower() == b"content-type"]
         reads = hints.recorder.copied
+        token = token.scoped(hints.boards, None if hints.filtered else hints.participants)
         self.entries[key] = Entry(
             token=token,
             status=200,

@@ -133,6 +133,9 @@ class RatingQuery:
         ties = await info.context.read(
             lambda s: queries.tie_counts(s, season, direction, [r.points for r in rows])
         )
+        if hints is not None:
+            hints.participants.update(r.participant_id for r in rows)
+            hints.filtered = hints.filtered or row_filter.active
         if hints is not None and rows:
             until = await _valid_until(info, [r.participant_id for r in rows])
             if until is not None:

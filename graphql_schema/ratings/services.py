@@ -35,6 +35,10 @@ class CacheHints:
     (the earliest expiry among the consents that opened something)."""
 
     boards: set[tuple[str, str]] = field(default_factory=set)
+    participants: set[int] = field(default_factory=set)
+    """Every participant with a row on the page (named or not)."""
+    filtered: bool = False
+    """A region or grade filter: anyone's change may move a row in or out."""
     valid_until: float | None = None
     cacheable: bool = True
     recorder: CopyingRecorder = field(default_factory=CopyingRecorder)

@@ -1,6 +1,12 @@
-"""What a cached leaderboard response is valid against: every board's version and
-whether any outbox message (consent change, verification, erasure, decision…)
-was committed since the response was built.
+"""What a cached leaderboard response is valid against: the versions of the boards it
+read (a board that did not exist then must still not exist), and whether an outbox
+message that can change a page without moving a board (a consent change, a
+verification, an erasure, a profile or event edit, a guardian link…) was committed
+since the response was built. Messages whose only effect on a page is through a
+board's version (`PAGE_NEUTRAL_TOPICS`: imports, moderation decisions, data-quality
+exclusions — the consumer then writes the board — and registrations or security
+notices, which no page shows) do not make it stale by themselves: a page built now
+would read the same boards.
 
 PostgreSQL: the token holds a transaction snapshot; a message is new if its
 writing transaction is not visible in that snapshot, which also catches a
@@ -11,6 +17,7 @@ highest outbox id is enough.
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,8 +26,24 @@ import sqlalchemy as sa
 from psycopg.rows import TupleRow
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.quality_exclusions import EXCLUSIONS_CHANGED
+from domain.services.events import REGISTRATION_CHANGED
+from domain.services.rating_updates import ACHIEVEMENT_DECIDED, RESULTS_APPLIED
 from persistence.tables.audit import outbox
 from persistence.tables.ratings import rating_boards
+
+ABSENT = -1
+"""The version a token gives a board that did not exist when the page was built."""
+
+PAGE_NEUTRAL_TOPICS = (
+    RESULTS_APPLIED,
+    ACHIEVEMENT_DECIDED,
+    EXCLUSIONS_CHANGED,
+    REGISTRATION_CHANGED,
+    "security.refresh_token_reuse",
+)
+"""Outbox topics that reach a leaderboard page only through a board's version. Any
+other topic, including one added later, makes every cached page stale."""
 
 
 @dataclass(frozen=True)
@@ -28,6 +51,30 @@ class Token:
     boards: tuple[tuple[str, str, int], ...]
     outbox: str
     """A snapshot (PostgreSQL) or the highest outbox id (SQLite)."""
+    participants: tuple[int, ...] | None = None
+    """The participants on the page: a message about anyone else (`participant_id` in
+    its payload) leaves it as it is. None: every message counts (a page filtered by
+    region or grade, which anyone's change may enter or leave)."""
+
+    def scoped(
+        self, boards: Collection[tuple[str, str]], participants: Collection[int] | None
+    ) -> Token:
+        """Only the boards a page read (`ABSENT` for one that did not exist yet) and the
+        participants it shows: a change on another board, or about someone else, leaves
+        the page as it is."""
+        versions = {(s, d): v for s, d, v in self.boards}
+        read = sorted((s, d, versions.get((s, d), ABSENT)) for s, d in boards)
+        shown = None if participants is None else tuple(sorted(participants))
+        return Token(tuple(read), self.outbox, shown)
+
+    def concerns(self, payload: object) -> bool:
+        """Whether a (non-neutral) message may change the page (the SQL's rule)."""
+        if self.participants is None or not isinstance(payload, dict):
+            return True
+        found = payload.get("participant_id")
+        if not isinstance(found, int) or isinstance(found, bool):
+            return True
+        return found in self.participants
 
 
 async def _boards(session: AsyncSession) -> tuple[tuple[str, str, int], ...]:
@@ -56,17 +103,23 @@ _VALID_ON_POSTGRES = sa.text(
         WHERE txid >= (pg_snapshot_xmin(CAST(:snapshot AS pg_snapshot))::text)::bigint
           AND NOT pg_visible_in_snapshot(CAST(CAST(txid AS text) AS xid8),
                                          CAST(:snapshot AS pg_snapshot))
-    ) AND (SELECT count(*) FROM rating_boards) = :count AND (
-        SELECT count(*) FROM rating_boards b
-        JOIN unnest(CAST(:seasons AS text[]), CAST(:directions AS text[]),
-                    CAST(:versions AS bigint[])) AS t(season, direction, version)
-          ON b.season_code = t.season AND b.direction_code = t.direction
-         AND b.version = t.version
+          AND topic <> ALL(CAST(:neutral AS text[]))
+          AND (CAST(:anyone AS boolean) OR CASE
+                 WHEN jsonb_typeof(payload -> 'participant_id') = 'number'
+                 THEN CAST(payload ->> 'participant_id' AS numeric)
+                      = ANY(CAST(:participants AS numeric[]))
+                 ELSE true END)
+    ) AND (
+        SELECT count(*) FROM jsonb_to_recordset(CAST(:boards AS jsonb))
+             AS t(season text, direction text, version bigint)
+        LEFT JOIN rating_boards b ON b.season_code = t.season AND b.direction_code = t.direction
+        WHERE coalesce(b.version, -1) = t.version
     ) = :count
     """
 )
-"""Every check of a cache hit in one round trip: no outbox message committed since the
-snapshot, and exactly the boards of the token, each at its version."""
+"""Every check of a cache hit in one round trip: no page-changing outbox message
+committed since the snapshot, and each board of the token at its version (or still
+absent)."""
 
 
 async def still_valid(session: AsyncSession, token: Token) -> bool:
@@ -76,17 +129,29 @@ async def still_valid(session: AsyncSession, token: Token) -> bool:
                 _VALID_ON_POSTGRES,
                 {
                     "snapshot": token.outbox,
+                    **_message_scope(token),
                     "count": len(token.boards),
-                    "seasons": [s for s, _, _ in token.boards],
-                    "directions": [d for _, d, _ in token.boards],
-                    "versions": [v for _, _, v in token.boards],
+                    "boards": boards_document(token),
                 },
             )
         )
-    if await _boards(session) != token.boards:
+    current = {(s, d): v for s, d, v in await _boards(session)}
+    if any(current.get((s, d), ABSENT) != v for s, d, v in token.boards):
         return False
-    last = await session.scalar(sa.select(sa.func.max(outbox.c.id)))
-    return str(last or 0) == token.outbox
+    o = outbox.c
+    newer = sa.select(o.payload).where(
+        o.id > int(token.outbox), o.topic.not_in(PAGE_NEUTRAL_TOPICS)
+    )
+    return not any(token.concerns(payload) for payload in await session.scalars(newer))
+
+
+def _message_scope(token: Token) -> dict[str, object]:
+    """The parameters of the outbox half of the check."""
+    return {
+        "neutral": list(PAGE_NEUTRAL_TOPICS),
+        "anyone": token.participants is None,
+        "participants": list(token.participants or ()),
+    }
 
 
 # --- A hit in one round trip (PostgreSQL) ------------------------------------------
@@ -97,12 +162,17 @@ _HIT_DATA_VALID = """
         WHERE txid >= (pg_snapshot_xmin(CAST(%(snapshot)s AS pg_snapshot))::text)::bigint
           AND NOT pg_visible_in_snapshot(CAST(CAST(txid AS text) AS xid8),
                                          CAST(%(snapshot)s AS pg_snapshot))
-    ) AND (SELECT count(*) FROM rating_boards) = CAST(%(count)s AS bigint) AND (
-        SELECT count(*) FROM rating_boards b
-        JOIN jsonb_to_recordset(CAST(%(boards)s AS jsonb))
+          AND topic <> ALL(CAST(%(neutral)s AS text[]))
+          AND (CAST(%(anyone)s AS boolean) OR CASE
+                 WHEN jsonb_typeof(payload -> 'participant_id') = 'number'
+                 THEN CAST(payload ->> 'participant_id' AS numeric)
+                      = ANY(CAST(%(participants)s AS numeric[]))
+                 ELSE true END)
+    ) AND (
+        SELECT count(*) FROM jsonb_to_recordset(CAST(%(boards)s AS jsonb))
              AS t(season text, direction text, version bigint)
-          ON b.season_code = t.season AND b.direction_code = t.direction
-         AND b.version = t.version
+        LEFT JOIN rating_boards b ON b.season_code = t.season AND b.direction_code = t.direction
+        WHERE coalesce(b.version, -1) = t.version
     ) = CAST(%(count)s AS bigint)"""
 
 _HIT_VIEWER_UNCHANGED = """
@@ -201,6 +271,7 @@ async def serve_hit(
         raise ValueError("only a signed-in viewer's reads are journalled")
     params: dict[str, object] = {
         "snapshot": token.outbox,
+        **_message_scope(token),
         "count": len(token.boards),
         "boards": boards,
     }

@@ -234,7 +234,9 @@ class SqlAlchemyRatingStore:
     async def freeze_season(self, season: str, now: datetime) -> list[BoardState]:
         b = rating_boards.c
         await self.session.execute(
-            sa.update(rating_boards).where(b.season_code == season).values(frozen_at=now)
+            sa.update(rating_boards)
+            .where(b.season_code == season)
+            .values(frozen_at=now, version=b.version + 1)  # cached pages show `frozen`
         )
         await self.session.execute(
             sa.update(seasons).where(seasons.c.code == season).values(closed_at=now)

@@ -26,6 +26,7 @@ from tests.support.ratings import (
     BOARD,
     Student,
     consenting_student,
+    event_with_results,
     eventually,
     import_results,
     organization_of,
@@ -462,3 +463,58 @@ def names_of(body: dict[str, Any]) -> list[tuple[int, str, str | None]]:
         (e["node"]["rank"], e["node"]["points"], (e["node"]["participant"] or {}).get("lastName"))
         for e in edges
     ]
+
+
+async def test_a_cached_page_outlives_changes_it_does_not_show(
+    live_server: Any, state: Any, world: World
+) -> None:
+    """An import on another board (its `results.applied`, then that board's new version)
+    leave this board's page cached; a participant's profile edit does not."""
+    body = {"query": ROWS, "variables": {"s": world.season, "d": DIRECTION}}
+    headers = {"Authorization": f"Bearer {world.admin}"}
+    client = GraphQLClient(live_server.url)
+    async with httpx.AsyncClient(base_url=live_server.url, timeout=30) as http:
+        for _ in range(2):
+            cached = await http.post("/graphql", json=body, headers=headers)
+        assert cached.headers.get("x-talent-cache") == "hit"
+        elsewhere = await event_with_results(
+            state, live_server.url, client, title="Другой", level=EventLevel.SCHOOL, students=1
+        )
+        await eventually(
+            lambda: client.query(BOARD, {"s": elsewhere.season, "d": DIRECTION}),
+            lambda r: (r.data or {}).get("leaderboard", {}).get("rankedCount") == 1,
+        )
+        still = await http.post("/graphql", json=body, headers=headers)
+        assert still.headers.get("x-talent-cache") == "hit"
+        assert still.json() == cached.json()
+        c = world.people["c"]  # a profile edit (nothing a page shows changes, but it may)
+        edited = await mutate(client, UPDATE_PROFILE, c.token, participantId=c.gid, school="Лицей")
+        assert not edited["userErrors"], edited
+        after = await http.post("/graphql", json=body, headers=headers)
+        assert after.headers.get("x-talent-cache") != "hit"
+    await client.aclose()
+
+
+async def test_a_page_reaching_beyond_what_the_check_sees_is_never_cached(
+    live_server: Any, world: World
+) -> None:
+    """The access log changes with every read, an age with the calendar, an event's
+    registrations without touching a board: pages selecting them are built every time."""
+    headers = {"Authorization": f"Bearer {world.admin}"}
+    beyond = [
+        "participant { accessLog { totalCount } }",
+        "participant { age }",
+        "entry { contributions { event { registeredCount } } }",
+        "... on LeaderboardRow { rank }",
+    ]
+    async with httpx.AsyncClient(base_url=live_server.url, timeout=30) as http:
+        for selection in beyond:
+            query = (
+                "query($s: String!, $d: String!) { leaderboard(season: $s, direction: $d) "
+                "{ edges { node { %s } } } }" % selection
+            )
+            body = {"query": query, "variables": {"s": world.season, "d": DIRECTION}}
+            for _ in range(2):
+                answer = await http.post("/graphql", json=body, headers=headers)
+                assert answer.status_code == 200 and "errors" not in answer.json(), answer.text
+                assert answer.headers.get("x-talent-cache") != "hit", selection
