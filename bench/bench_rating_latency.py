@@ -138,6 +138,7 @@ def main() -> None:
             "TALENT_ARGON2_TIME_COST": "1",
             "TALENT_ARGON2_MEMORY_KIB": "64",
             "TALENT_MAX_SUBSCRIPTIONS_PER_CONNECTION": "5",
+            "TALENT_GC_TENURE": "true",
             "TALENT_LOG_LEVEL": "INFO" if os.environ.get("BENCH_DEBUG") else "WARNING",
         }
         run = {"env": env, "cwd": work, "check": True, "capture_output": True}
