@@ -14,6 +14,10 @@ from `/metrics`.
 
     .venv/bin/python -m bench.bench_rating_latency [--subscribers 1000] [--approvals 40]
 
+The servers run with `TALENT_GC_TENURE` on. The subscriber clients find each
+message's cursor without decoding the frame; the same cursors, in the same order,
+must reach every subscriber (checked and printed).
+
 The first approval each process handles after start warms its caches (the consumer's
 board, the feed's first read, prepared statements): `--warmup` approvals are sent
 first and not timed; the per-approval slowest delivery is printed so a tail shows
@@ -29,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -236,6 +241,15 @@ def main() -> None:
     rows = [row for row in rows if row[2] not in ("ERROR", "COMPLETE")]
     start = sent[0] if sent else 0.0
     rows = [row for row in rows if row[3] >= start]  # the warm-up's deliveries
+    received: dict[int, list[str]] = {}
+    for subscriber, cursor, _kind, _at in sorted(rows, key=lambda row: row[3]):
+        received.setdefault(subscriber, []).append(cursor)
+    common = Counter(tuple(cursors) for cursors in received.values()).most_common(1)
+    expected = common[0][0] if common else ()
+    differ = sum(1 for cursors in received.values() if tuple(cursors) != expected)
+    differ += args.subscribers - len(received)
+    print(f"every subscriber's messages: {len(expected)} cursors in order, the same for"
+          f" {args.subscribers - differ} of {args.subscribers} subscribers")  # fmt: skip
     for subscriber, _cursor, _kind, at in rows:
         for i in range(len(sent)):
             if bounds[i] <= at < bounds[i + 1]:
