@@ -11,9 +11,11 @@ successful round, so nothing is lost.
 On PostgreSQL a committed message is taken only once every older transaction has
 ended (the transaction horizon, `persistence.rating_consumer`): a notified round
 can find the message there but not yet below the horizon, because some unrelated
-older transaction (an access-journal INSERT, another request) was still open. It
-is then retried after 5 ms, doubling up to the poll interval, rather than a whole
-poll interval later (a quarter of a second added to an approval's delivery).
+older transaction (the access-log settler, an access-journal INSERT, another
+request) was still open. The worker then looks again after 5 ms, doubling up to
+50 ms — a read-only look whether the message is below the horizon now, the round
+only when it is — rather than a whole poll interval later (a quarter of a second
+added to an approval's delivery).
 """
 
 from __future__ import annotations
@@ -41,7 +43,9 @@ from persistence.rating_store import SqlAlchemyRatingStore
 log = logging.getLogger("talent.ratings")
 
 FIRST_RETRY_SECONDS = 0.005
-"""The first quick retry when a committed message is not below the horizon yet."""
+"""The first quick look when a committed message is not below the horizon yet."""
+LAST_RETRY_SECONDS = 0.05
+"""The longest wait between such looks (each is one read-only query)."""
 
 
 class RatingWorker:
@@ -70,7 +74,7 @@ class RatingWorker:
         self._last_sweep = 0.0
         self._last_purge = 0.0
         self.held_back = False
-        """The last round left a committed message it could not take yet."""
+        """The last round left a committed message waiting: look again soon."""
 
     async def run(self) -> None:
         backoff = 0.5
@@ -101,15 +105,20 @@ class RatingWorker:
                 notified = any(note in TOPICS or not note for note in notes)
 
     def _next_retry(self, retry: float | None) -> float:
-        return FIRST_RETRY_SECONDS if retry is None else min(retry * 2, self._poll)
+        longest = min(LAST_RETRY_SECONDS, self._poll)
+        return FIRST_RETRY_SECONDS if retry is None else min(retry * 2, longest)
 
     async def round(self, *, look: bool = True) -> ConsumeReport | None:
-        """One consumer round when there is work (`look`: check first, cheaply); then
-        `held_back` tells whether a committed message still waits for the horizon."""
+        """One consumer round when there is work it can take (`look`: check first,
+        cheaply); then `held_back` tells whether a committed message is still waiting
+        (for the horizon, or for the next round)."""
         now = time.monotonic()
         sweep_due = now - self._last_sweep >= self._sweep
         report = None
-        if sweep_due or not look or await self._pending():
+        committed = takeable = False
+        if look and not sweep_due:
+            committed, takeable = await self._look()
+        if sweep_due or not look or takeable:
             report = await self.consumer.run_once()
             if sweep_due:
                 self._last_sweep = now
@@ -131,14 +140,20 @@ class RatingWorker:
         if now - self._last_purge >= self._purge:
             await self.purge()
             self._last_purge = now
-        self.held_back = report is not None and await self._pending()
+        if report is not None:
+            committed, takeable = await self._look()
+        self.held_back = committed
         return report
 
-    async def _pending(self) -> bool:
+    async def _look(self) -> tuple[bool, bool]:
+        """Whether the outbox has a message for the consumer, and whether it has one
+        a round could take now (read-only, no lock)."""
         async with self._sessions() as session:
             postgres = session.bind is not None and session.bind.dialect.name == "postgresql"
             position = await read_position(session, CONSUMER) or 0
-            return await pending(session, position, postgres)
+            if not await pending(session, position, postgres):
+                return False, False
+            return True, await pending(session, position, postgres, takeable=True)
 
     async def purge(self) -> tuple[int, int]:
         async with self._stores() as store:
