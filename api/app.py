@@ -22,6 +22,7 @@ from api.analytics_routes import analytics_routes
 from api.auth import TokenService
 from api.clock import SystemClock
 from api.evidence import evidence_route
+from api.gc_tenure import tenure_startup_objects
 from api.graphql_view import TalentGraphQL
 from api.identity_provider import OidcIdentityProvider
 from api.keys import jwks, load_keys
@@ -172,6 +173,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
         )
         if state.ratings is not None:
             await state.ratings.start()
+        tenure_startup_objects(settings.gc_tenure)
         try:
             yield
         finally:

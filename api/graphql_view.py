@@ -23,6 +23,7 @@ from strawberry.schema import BaseSchema
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from api.middleware import graphql_error_body
+from api.ws_frames import SharedFramesHandler, TextWebSocketAdapter
 from domain.errors import Unauthenticated
 from domain.policy import ANONYMOUS, Viewer
 from graphql_schema.context import Context, Services
@@ -50,6 +51,9 @@ def csrf_safe(request: Request) -> bool:
 
 
 class TalentGraphQL(GraphQL[Context, None]):
+    websocket_adapter_class = TextWebSocketAdapter
+    graphql_transport_ws_handler_class = SharedFramesHandler
+
     def __init__(
         self,
         schema: BaseSchema,

@@ -98,6 +98,11 @@ class Settings(BaseSettings):
     leaderboard_cache_size: int = Field(
         default=512, ge=0, description="Cached leaderboard responses per process (0: off)."
     )
+    gc_tenure: bool = Field(
+        default=False,
+        description="Freeze startup objects and raise the collector's thresholds "
+        "(`api/gc_tenure.py`): fewer collection stalls during a fan-out.",
+    )
     log_level: str = "INFO"
 
     @model_validator(mode="after")

@@ -13,6 +13,11 @@ outbox delay (the approval's transaction → the consumer's rating update) is re
 from `/metrics`.
 
     .venv/bin/python -m bench.bench_rating_latency [--subscribers 1000] [--approvals 40]
+        [--no-gc-tenure]
+
+The servers run with `TALENT_GC_TENURE` on. The subscriber clients find each
+message's cursor without decoding the frame; the same cursors, in the same order,
+must reach every subscriber (checked and printed).
 
 The first approval each process handles after start warms its caches (the consumer's
 board, the feed's first read, prepared statements): `--warmup` approvals are sent
@@ -29,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -122,6 +128,9 @@ def main() -> None:
     )
     parser.add_argument("--interval", type=float, default=1.0)
     parser.add_argument("--layout", choices=["split", "one"], default="split")
+    parser.add_argument(
+        "--no-gc-tenure", action="store_true", help="servers without TALENT_GC_TENURE (A/B)"
+    )
     args = parser.parse_args()
     print(machine())
     url = create_database("talent_bench_latency")
@@ -138,6 +147,7 @@ def main() -> None:
             "TALENT_ARGON2_TIME_COST": "1",
             "TALENT_ARGON2_MEMORY_KIB": "64",
             "TALENT_MAX_SUBSCRIPTIONS_PER_CONNECTION": "5",
+            "TALENT_GC_TENURE": "false" if args.no_gc_tenure else "true",
             "TALENT_LOG_LEVEL": "INFO" if os.environ.get("BENCH_DEBUG") else "WARNING",
         }
         run = {"env": env, "cwd": work, "check": True, "capture_output": True}
@@ -235,6 +245,15 @@ def main() -> None:
     rows = [row for row in rows if row[2] not in ("ERROR", "COMPLETE")]
     start = sent[0] if sent else 0.0
     rows = [row for row in rows if row[3] >= start]  # the warm-up's deliveries
+    received: dict[int, list[str]] = {}
+    for subscriber, cursor, _kind, _at in sorted(rows, key=lambda row: row[3]):
+        received.setdefault(subscriber, []).append(cursor)
+    common = Counter(tuple(cursors) for cursors in received.values()).most_common(1)
+    expected = common[0][0] if common else ()
+    differ = sum(1 for cursors in received.values() if tuple(cursors) != expected)
+    differ += args.subscribers - len(received)
+    print(f"every subscriber's messages: {len(expected)} cursors in order, the same for"
+          f" {args.subscribers - differ} of {args.subscribers} subscribers")  # fmt: skip
     for subscriber, _cursor, _kind, at in rows:
         for i in range(len(sent)):
             if bounds[i] <= at < bounds[i + 1]:
@@ -263,14 +282,19 @@ def main() -> None:
         if os.environ.get("BENCH_DEBUG"):
             print("\n".join(line for line in text.splitlines() if "rating" in line))
         total = count = 0.0
+        buckets: dict[str, float] = {}
         for line in text.splitlines():
             if line.startswith("talent_rating_outbox_delay_seconds_sum"):
                 total = float(line.split()[-1])
             elif line.startswith("talent_rating_outbox_delay_seconds_count"):
                 count = float(line.split()[-1])
+            elif line.startswith("talent_rating_outbox_delay_seconds_bucket"):
+                buckets[line.split('le="')[1].split('"')[0]] = float(line.split()[-1])
         if count:
             mean = 1000 * total / count
-            print(f"outbox delay (commit → update applied): mean {mean:.0f} ms, {count:.0f} rounds")
+            slow = count - buckets.get("0.1", count)
+            print(f"outbox delay (commit → update applied): mean {mean:.0f} ms, {count:.0f} rounds,"
+                  f" {slow:.0f} over 100 ms")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -12,16 +12,36 @@ to the next such subscriber as is.
 Each subscriber still has its reads logged: the reads the first execution recorded
 are recorded again in every later subscriber's own context, whose access-log flush
 follows the message as before. Results with errors are never shared.
+
+A shared result's `data` is a `SharedData`: the transport encodes its JSON once and
+sends the same text to every subscriber of the class (`api/ws_frames.py`), instead
+of one `json.dumps` of the whole message per subscriber.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from graphql import ExecutionResult, OperationType, print_ast
 from graphql.execution import Executor
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+
+class SharedData(dict[str, Any]):
+    """The `data` of a result shared by the subscribers of one viewer class, with its
+    `{"data": …}` payload encoded once (by the transport's own encoder)."""
+
+    __slots__ = ("_payload",)
+
+    def payload_json(self, encode: Callable[[object], str | bytes]) -> str:
+        found: str | None = getattr(self, "_payload", None)
+        if found is None:
+            encoded = encode({"data": self})
+            found = encoded.decode() if isinstance(encoded, bytes) else encoded
+            self._payload = found
+        return found
 
 
 class SharedResultsExecutor(StrawberryGraphQLCoreExecutionContext):
@@ -63,6 +83,8 @@ class SharedResultsExecutor(StrawberryGraphQLCoreExecutionContext):
                 for name in fields:
                     access.record(participant_id, name)
             if isinstance(result, ExecutionResult) and not result.errors:
+                if isinstance(result.data, dict):
+                    result.data = SharedData(result.data)
                 shared[key] = (result, {p: frozenset(f) for p, f in reads.items()})
             return result
 

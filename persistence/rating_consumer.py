@@ -83,11 +83,16 @@ async def save_position(session: AsyncSession, name: str, position: int) -> None
     )
 
 
-async def pending(session: AsyncSession, position: int, postgres: bool) -> bool:
-    """A cheap look (no lock) whether there is anything for the consumer."""
+async def pending(
+    session: AsyncSession, position: int, postgres: bool, *, takeable: bool = False
+) -> bool:
+    """A cheap look (no lock) whether there is anything for the consumer; `takeable`:
+    only messages a round could take now (PostgreSQL: below the transaction horizon)."""
     o = outbox.c
     if postgres:
         stmt = sa.select(o.id).where(o.topic.in_(TOPICS), o.txid >= position).limit(1)
+        if takeable:
+            stmt = stmt.where(o.txid < sa.text(_XMIN))
     else:
         stmt = sa.select(o.id).where(o.topic.in_(TOPICS), o.id > position).limit(1)
     return (await session.scalar(stmt)) is not None

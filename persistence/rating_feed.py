@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 import sqlalchemy as sa
@@ -64,6 +65,17 @@ class FeedBatch:
     @property
     def last(self) -> int:
         return self.events[-1].cursor
+
+    @cached_property
+    def groups(self) -> tuple[tuple[FeedEvent, ...], ...]:
+        """The events split by rating batch, in cursor order: split once per feed
+        batch, not once per subscriber of the fan-out."""
+        found: list[list[FeedEvent]] = []
+        for event in self.events:
+            if not found or found[-1][-1].batch_id != event.batch_id:
+                found.append([])
+            found[-1].append(event)
+        return tuple(tuple(group) for group in found)
 
 
 class FellBehind(Exception):

@@ -41,6 +41,9 @@ def run_serve(args: argparse.Namespace) -> int:
         log_level="warning",
         access_log=False,
         proxy_headers=True,
+        # Subscription messages are small JSON frames sent to hundreds of sockets at
+        # once: compressing each costs more CPU on a fan-out than it saves on the wire.
+        ws_per_message_deflate=False,
     )
     return 0
 

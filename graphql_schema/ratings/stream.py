@@ -207,15 +207,11 @@ class RatingUpdateType:
 def updates(info: Info, batch: FeedBatch, after: int, top: int) -> list[RatingUpdateType]:
     """The batch's events after a cursor, one message per rating batch (shared by the
     subscribers of one viewer class and window)."""
-    groups: list[list[FeedEvent]] = []
-    for event in batch.events:
-        if event.cursor <= after:
-            continue
-        if not groups or groups[-1][-1].batch_id != event.batch_id:
-            groups.append([])
-        groups[-1].append(event)
     found = []
-    for group in groups:
+    for whole in batch.groups:
+        if whole[-1].cursor <= after:
+            continue
+        group = whole if whole[0].cursor > after else [e for e in whole if e.cursor > after]
         key = (_viewer_class(info), top, group[0].cursor, group[-1].cursor)
         message = batch.shared.get(key)
         if message is None:
