@@ -10,9 +10,11 @@ grouped by the fields read) flush ~1 KB, committed in the INSERT's own round tri
 
 `settle_access_log` then moves journal rows into `access_log` in one statement
 (PostgreSQL) or one transaction (SQLite): a row is either still in the journal or
-already in the log, never in both and never in neither. It runs in the background,
-at shutdown, and before anything reads the log (`access_log_page`, the `myData`
-export), so no reader ever sees a log that misses a committed read.
+already in the log, never in both and never in neither. The background settler moves
+a backlog in chunks of `SETTLE_CHUNK` journal rows, one short transaction each. It
+runs in the background, at shutdown, and before anything reads the log
+(`access_log_page`, the `myData` export, in one transaction), so no reader ever sees
+a log that misses a committed read.
 """
 
 from __future__ import annotations
@@ -138,39 +140,67 @@ def _group(engine: AsyncEngine) -> _GroupCommit:
     return found
 
 
-_SETTLE_POSTGRESQL = sa.text(
-    # One statement: the DELETE and the INSERT commit or fail together, and a concurrent
-    # settler waits on the rows this one deletes, then skips them (no duplicates).
-    "WITH moved AS (DELETE FROM access_log_journal "
-    "RETURNING id, viewer_account_id, reads, operation, request_id, at) "
-    "INSERT INTO access_log (viewer_account_id, participant_id, fields, operation, "
-    "request_id, at) "
-    "SELECT m.viewer_account_id, CAST(p.pid AS BIGINT), g.grp -> 'fields', m.operation, "
-    "m.request_id, m.at FROM moved AS m "
-    "CROSS JOIN LATERAL jsonb_array_elements(m.reads) AS g(grp) "
-    "CROSS JOIN LATERAL jsonb_array_elements_text(g.grp -> 'participants') AS p(pid) "
-    "ORDER BY m.id, CAST(p.pid AS BIGINT)"
+SETTLE_CHUNK = 500
+"""Journal rows moved per transaction by the background settler and at shutdown (~50,000
+`access_log` rows for 100-row pages, about half a second): a long backlog is moved in
+several short transactions, so none holds back the transaction horizon that the
+rating consumer waits for (docs/benchmarks.md, latency) or a failed one loses much."""
+
+_SETTLE_POSTGRESQL = """
+    WITH moved AS (DELETE FROM access_log_journal {chunk}
+                   RETURNING id, viewer_account_id, reads, operation, request_id, at),
+    inserted AS (
+        INSERT INTO access_log (viewer_account_id, participant_id, fields, operation,
+                                request_id, at)
+        SELECT m.viewer_account_id, CAST(p.pid AS BIGINT), g.grp -> 'fields', m.operation,
+               m.request_id, m.at FROM moved AS m
+        CROSS JOIN LATERAL jsonb_array_elements(m.reads) AS g(grp)
+        CROSS JOIN LATERAL jsonb_array_elements_text(g.grp -> 'participants') AS p(pid)
+        ORDER BY m.id, CAST(p.pid AS BIGINT)
+        RETURNING 1)
+    SELECT (SELECT count(*) FROM moved), (SELECT count(*) FROM inserted)"""
+"""One statement: the DELETE and the INSERT commit or fail together, and a concurrent
+settler waits on the rows this one deletes, then skips them (no duplicates)."""
+
+_SETTLE_ALL = sa.text(_SETTLE_POSTGRESQL.format(chunk=""))
+_SETTLE_SOME = sa.text(
+    _SETTLE_POSTGRESQL.format(
+        chunk="WHERE id IN (SELECT id FROM access_log_journal ORDER BY id LIMIT :limit)"
+    )
 )
 
 
-async def settle_access_log(session: AsyncSession) -> int:
-    """Move every journal row into `access_log` within the session's transaction
-    (the caller commits); returns the number of `access_log` rows written."""
+@dataclass(frozen=True)
+class Settled:
+    journal_rows: int
+    log_rows: int
+
+
+async def settle_access_log(session: AsyncSession, limit: int | None = None) -> int:
+    """Move every journal row (or the oldest `limit`) into `access_log` within the
+    session's transaction (the caller commits); returns the `access_log` rows written."""
+    return (await _settle(session, limit)).log_rows
+
+
+async def _settle(session: AsyncSession, limit: int | None) -> Settled:
     if session.get_bind().dialect.name == "postgresql":
-        result: Any = await session.execute(_SETTLE_POSTGRESQL)
-        return int(result.rowcount or 0)
+        statement = _SETTLE_ALL if limit is None else _SETTLE_SOME
+        found = (await session.execute(statement, {"limit": limit})).one()
+        return Settled(int(found[0]), int(found[1]))
     # SQLite: the DELETE is the transaction's first write, so it takes the write lock
     # before it reads the journal; the rows it returns are copied in the same
     # transaction. A SELECT first (outside any transaction with pysqlite) keeps an
     # empty journal, the common case at read time, from taking the lock at all.
     if await session.scalar(sa.select(access_log_journal.c.id).limit(1)) is None:
-        return 0
+        return Settled(0, 0)
     j = access_log_journal.c
+    delete = sa.delete(access_log_journal)
+    if limit is not None:
+        oldest = sa.select(j.id).order_by(j.id).limit(limit).scalar_subquery()
+        delete = delete.where(j.id.in_(oldest))
     moved = (
         await session.execute(
-            sa.delete(access_log_journal).returning(
-                j.id, j.viewer_account_id, j.reads, j.operation, j.request_id, j.at
-            )
+            delete.returning(j.id, j.viewer_account_id, j.reads, j.operation, j.request_id, j.at)
         )
     ).all()
     rows = [
@@ -188,7 +218,7 @@ async def settle_access_log(session: AsyncSession) -> int:
     ]
     if rows:
         await session.execute(sa.insert(access_log), rows)
-    return len(rows)
+    return Settled(len(moved), len(rows))
 
 
 async def settle_before_reading(session: AsyncSession) -> None:
@@ -199,10 +229,17 @@ async def settle_before_reading(session: AsyncSession) -> None:
     await session.commit()
 
 
-async def settle_now(sessions: async_sessionmaker[AsyncSession]) -> int:
-    """One settling transaction of its own (the background task, shutdown)."""
-    async with sessions() as session, session.begin():
-        return await settle_access_log(session)
+async def settle_now(sessions: async_sessionmaker[AsyncSession], chunk: int = SETTLE_CHUNK) -> int:
+    """Settle in transactions of at most `chunk` journal rows each until a chunk comes
+    back short (the background task, shutdown); returns the `access_log` rows written.
+    Rows journaled meanwhile may wait for the next call; none is moved twice."""
+    written = 0
+    while True:
+        async with sessions() as session, session.begin():
+            done = await _settle(session, chunk)
+        written += done.log_rows
+        if done.journal_rows < chunk:
+            return written
 
 
 async def pending_entries(sessions: async_sessionmaker[AsyncSession]) -> int:

@@ -213,3 +213,20 @@ async def test_the_background_loop_settles_and_a_failure_loses_nothing(
             break
     await access_log_task.stop_settle_task(task, sessions)
     assert [r.operation for r in await _log_rows(jstate, [ids[5]])] == ["query Kept (x)"]
+
+
+async def test_a_backlog_is_settled_in_chunks_each_moving_each_entry_once(
+    jstate: AppState, people: tuple[int, list[int]]
+) -> None:
+    """Seven journal rows in chunks of three: three transactions (3, 3, 1), every entry
+    in the log once, and a settler racing it moves nothing twice."""
+    viewer, everyone = people
+    pid = everyone[9]  # counted relative to before: the concurrent test shares it
+    sessions = jstate.services.sessions
+    before = len(await _log_rows(jstate, [pid]))
+    for _ in range(7):
+        await journal_reads(sessions, _reads(viewer, {pid: {"grade"}}))
+    moved = await asyncio.gather(settle_now(sessions, chunk=3), settle_now(sessions, chunk=3))
+    assert sum(moved) == 7
+    assert await _journal_size(jstate) == 0
+    assert len(await _log_rows(jstate, [pid])) == before + 7
