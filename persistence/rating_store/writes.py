@@ -402,11 +402,6 @@ async def write_board(session: AsyncSession, change: BoardWrite, *, postgres: bo
         for start in range(0, len(batch), BULK):
             await session.execute(sa.insert(rating_explanations), batch[start : start + BULK])
     head = await _insert_events(session, change, postgres)
-    if postgres and len(change.entries) > BULK:
-        # A bulk write changes the tables' make-up at once, long before autovacuum
-        # notices: with stale statistics the leaderboard's tie count planned a nested
-        # loop over the whole board (0.5 s a page instead of 1 ms).
-        await session.execute(sa.text("ANALYZE rating_entries"))
     b = rating_boards.c
     values: dict[str, Any] = {
         "version": b.version + 1,
@@ -435,6 +430,21 @@ async def write_board(session: AsyncSession, change: BoardWrite, *, postgres: bo
         head,
         int(version or 0),
     )
+
+
+def bulk_written(change: BoardWrite, *, postgres: bool) -> bool:
+    """Whether the write changed the entries' make-up enough to analyze them before
+    committing (`analyze_entries`)."""
+    return postgres and len(change.entries) > BULK
+
+
+async def analyze_entries(session: AsyncSession) -> None:
+    """A bulk write changes the table's make-up at once, long before autovacuum
+    notices: with stale statistics the leaderboard's tie count planned a nested loop
+    over the whole board (0.5 s a page instead of 1 ms). Once per transaction, before
+    its commit (it was once per board: ~1 s each, on the path of the next board's
+    write)."""
+    await session.execute(sa.text("ANALYZE rating_entries"))
 
 
 def board_values(season: str, direction: str, rules_version: int) -> dict[str, Any]:
