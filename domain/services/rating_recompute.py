@@ -10,10 +10,17 @@ whose row changed, contributions whose digest changed, and one rating event per
 participant whose points, rank or tier changed, under one batch id with a
 batch-complete marker. A board switches to the latest published rules here (and only
 here), so one board never mixes versions.
+
+Boards are priced one after another in a worker thread while the event loop writes
+the previous one (the database's share of a board's write overlaps Python's share of
+the next board's pricing); the writes themselves stay in lock order, one at a time,
+in the store's one transaction.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
@@ -22,7 +29,7 @@ import numpy.typing as npt
 
 from domain.errors import Conflict, InvalidInput
 from domain.rating_engine.boards import new_batch_id
-from domain.rating_engine.entry_columns import compare
+from domain.rating_engine.entry_columns import EntryColumns, compare
 from domain.rating_engine.inputs import Pricer
 from domain.rating_engine.item_columns import (
     ItemColumns,
@@ -80,8 +87,12 @@ async def recompute_season(
     achievements = await store.achievements(season=season)
     pricer = Pricer(rules)
     verified = np.fromiter((p for p, e in eligible.items() if e.verified), dtype=np.int64)
-    outcomes = []
-    for board in boards:
+    # Every board's stored entries first: the session is then free for one board's
+    # write while the next board is priced.
+    stored = [await store.board_entry_columns(b.season_code, b.direction_code) for b in boards]
+    tiers = TierRules.of(rules)
+
+    def board_write(board: BoardState, old: EntryColumns) -> BoardWrite:
         direction = board.direction_code
         shown_index: dict[int, int] = {}
         shown_table: list[EventShown] = []
@@ -96,24 +107,43 @@ async def recompute_season(
         ]  # fmt: skip
         chosen = select_columns(concatenate(parts, shown_table), rules.best_n, rules.version)
         del parts
-        progress("results priced", len(columns), len(columns) * len(boards))
-        write = await _compare(store, board, rules.version, TierRules.of(rules), chosen,
-                               verified, now)  # fmt: skip
-        outcomes.append(await store.write(write))
-        progress("boards", 1, len(boards))
+        return _compare(board, rules.version, tiers, chosen, old, verified, now)
+
+    outcomes: list[WriteOutcome] = []
+    writing: asyncio.Task[WriteOutcome] | None = None
+    try:
+        for board, old in zip(boards, stored, strict=True):
+            # Priced in a thread (numpy releases the GIL for most of it) while the event
+            # loop feeds the previous board's COPY: the database writes one board while
+            # Python prices the next. Writes stay one at a time, in lock order, in the
+            # store's one transaction.
+            write = await asyncio.to_thread(board_write, board, old)
+            progress("results priced", len(columns), len(columns) * len(boards))
+            if writing is not None:
+                outcomes.append(await writing)
+                progress("boards", 1, len(boards))
+            writing = asyncio.create_task(store.write(write))
+            del write
+        if writing is not None:
+            outcomes.append(await writing)
+            writing = None
+            progress("boards", 1, len(boards))
+    finally:
+        if writing is not None:  # pricing failed: the write ends before the rollback
+            with contextlib.suppress(Exception):
+                await writing
     return outcomes
 
 
-async def _compare(
-    store: RatingStore,
+def _compare(
     board: BoardState,
     rules_version: int,
     tiers: TierRules,
     chosen: SelectionColumns,
+    old: EntryColumns,
     verified: npt.NDArray[np.int64],
     now: datetime,
 ) -> BoardWrite:
-    old = await store.board_entry_columns(board.season_code, board.direction_code)
     found = compare(
         old,
         chosen.participants,

@@ -37,7 +37,12 @@ from persistence.rating_store import diplomas as diploma_writes
 from persistence.rating_store import reads
 from persistence.rating_store.entry_columns import read_entry_columns
 from persistence.rating_store.result_columns import read_result_columns
-from persistence.rating_store.writes import board_values, write_board
+from persistence.rating_store.writes import (
+    analyze_entries,
+    board_values,
+    bulk_written,
+    write_board,
+)
 from persistence.tables.ratings import rating_boards, rating_rules, stream_positions
 from persistence.tables.reference import directions, seasons
 
@@ -59,6 +64,7 @@ class SqlAlchemyRatingStore:
         self._sessions = sessions
         self._on_commit = on_commit
         self._written: list[WriteOutcome] = []
+        self._analyze = False
         self._rules: dict[int | None, RatingRulesDoc] = {}
 
     async def __aenter__(self) -> Self:
@@ -94,6 +100,9 @@ class SqlAlchemyRatingStore:
         )
 
     async def commit(self) -> None:
+        if self._analyze:
+            await analyze_entries(self.session)
+            self._analyze = False
         await self.session.commit()
         written, self._written = self._written, []
         if self._on_commit is not None:
@@ -228,6 +237,7 @@ class SqlAlchemyRatingStore:
 
     async def write(self, change: BoardWrite) -> WriteOutcome:
         outcome = await write_board(self.session, change, postgres=self.postgres)
+        self._analyze = self._analyze or bulk_written(change, postgres=self.postgres)
         self._written.append(outcome)
         return outcome
 

@@ -1,8 +1,8 @@
 """The full recompute's explanations as COPY text, assembled by numpy.
 
 Formatting six million contributions one f-string at a time took ~24 s of a
-recompute. Here each field of every item becomes a small byte matrix (left-aligned,
-with its length per row): numbers through vectorised digit extraction, everything
+recompute. Here each field of every item becomes a small byte matrix (right-aligned,
+with its leading padding per row): numbers through vectorised digit extraction, everything
 that repeats (the event side, statuses, factors, points, reasons) through lookup
 tables of pre-formatted bytes. The matrices are laid side by side and the valid
 bytes taken in row order, which is exactly the concatenation of the fields — the
@@ -35,10 +35,11 @@ from persistence.rating_store.explanations import (
 I64 = npt.NDArray[np.int64]
 U8 = npt.NDArray[np.uint8]
 Piece = tuple[U8, I64]
-"""Bytes per row (left-aligned, zero padded) and the number of valid bytes per row."""
+"""Bytes per row, right-aligned, and how many padding bytes lead each row: a row's
+bytes are `matrix[row, skip[row]:]`. Right-aligned, digits are written a column at a
+time with no per-row indexing, and a matrix is only as wide as its longest row."""
 
 CHUNK_ITEMS = 250_000
-_DIGITS = 20
 _POWERS = np.array([10**k for k in range(1, 19)], dtype=np.int64)
 
 
@@ -46,41 +47,49 @@ def digits(values: I64, *, blank_zero: bool, then: bytes = b"") -> Piece:
     """Decimal digits of non-negative integers (nothing for 0 when `blank_zero`),
     followed by `then`."""
     n = len(values)
-    count = 1 + (values[:, None] >= _POWERS[None, :]).sum(axis=1)
+    count = np.searchsorted(_POWERS, values, side="right") + 1
     if blank_zero:
         count = np.where(values == 0, 0, count)
-    width = _DIGITS + len(then)
-    matrix = np.zeros((n, width), dtype=np.uint8)
+    width = int(count.max()) if n else 0
+    matrix = np.empty((n, width + len(then)), dtype=np.uint8)
     rest = values.copy()
-    rows = np.arange(n)
-    for k in range(int(count.max()) if n else 0):
-        live = k < count
-        matrix[rows[live], (count - 1 - k)[live]] = 48 + rest[live] % 10
+    for column in range(width - 1, -1, -1):
+        matrix[:, column] = 48 + rest % 10
         rest //= 10
     for j, byte in enumerate(then):
-        matrix[rows, count + j] = byte
-    return matrix, count + len(then)
+        matrix[:, width + j] = byte
+    return matrix, width - count
 
 
 def table(texts: Sequence[bytes]) -> Piece:
     """Pre-formatted bytes, to be indexed by a code per row."""
     width = max((len(t) for t in texts), default=0)
-    matrix = np.zeros((len(texts), max(width, 1)), dtype=np.uint8)
+    matrix = np.zeros((len(texts), width), dtype=np.uint8)
     for i, text in enumerate(texts):
-        matrix[i, : len(text)] = np.frombuffer(text, dtype=np.uint8)
-    return matrix, np.array([len(t) for t in texts], dtype=np.int64)
+        matrix[i, width - len(text) :] = np.frombuffer(text, dtype=np.uint8)
+    return matrix, np.array([width - len(t) for t in texts], dtype=np.int64)
 
 
 def take(piece: Piece, index: I64) -> Piece:
-    matrix, lengths = piece
-    return matrix[index], lengths[index]
+    matrix, skip = piece
+    return matrix[index], skip[index]
 
 
 def concatenate(pieces: Sequence[Piece]) -> bytes:
     """Each row's pieces one after another, rows one after another."""
-    matrix = np.hstack([m for m, _ in pieces])
-    valid = np.hstack([np.arange(m.shape[1])[None, :] < n[:, None] for m, n in pieces])
-    return matrix[valid].tobytes()
+    rows = len(pieces[0][1]) if pieces else 0
+    total = sum(m.shape[1] for m, _ in pieces)
+    out = np.empty((rows, total), dtype=np.uint8)
+    valid = np.empty((rows, total), dtype=np.bool_)
+    column = 0
+    for matrix, skip in pieces:
+        width = matrix.shape[1]
+        out[:, column : column + width] = matrix
+        np.greater_equal(
+            np.arange(width)[None, :], skip[:, None], out=valid[:, column : column + width]
+        )
+        column += width
+    return out[valid].tobytes()
 
 
 def copy_lines(
@@ -118,15 +127,16 @@ def copy_lines(
         owner = owner_of[begin : begin + chunk_items]
         factors, factor_of = np.unique(items.factor[part], return_inverse=True)
         points, points_of = np.unique(items.cents[part], return_inverse=True)
-        prefix_matrix, prefix_lengths = digits(entry_ids[owner], blank_zero=False, then=b"\t")
-        prefix_lengths = np.where(within[begin : begin + chunk_items] == 0, prefix_lengths, 0)
+        prefix_matrix, prefix_skip = digits(entry_ids[owner], blank_zero=False, then=b"\t")
+        first = within[begin : begin + chunk_items] == 0
+        prefix_skip = np.where(first, prefix_skip, prefix_matrix.shape[1])
         s = items.shown[part]
         combo = ((s * statuses + items.status[part]) * completions + items.completion[part]) * (
             bases
         ) + items.basis[part]
         yield concatenate(
             [
-                (prefix_matrix, prefix_lengths),
+                (prefix_matrix, prefix_skip),
                 digits(items.event[part], blank_zero=True, then=b","),
                 digits(items.result_id[part], blank_zero=True, then=b","),
                 digits(items.achievement_id[part], blank_zero=True, then=b","),

@@ -8,6 +8,7 @@ update) are plain multi-row statements on both databases.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -187,31 +188,41 @@ async def _delete_by_entry(session: AsyncSession, entry_ids: list[int], postgres
         )
 
 
+async def _draw_entry_ids(session: AsyncSession, rows: list[EntryWrite]) -> dict[int, int]:
+    """Ids for new entries written by COPY (PostgreSQL), drawn from their sequence
+    up front, so the explanations can be assembled before the entries are in."""
+    ids = list(
+        (
+            await session.execute(
+                sa.text(
+                    "SELECT nextval(pg_get_serial_sequence('rating_entries', 'id')) "
+                    "FROM generate_series(1, :n)"
+                ),
+                {"n": len(rows)},
+            )
+        ).scalars()
+    )
+    return {row.participant_id: ids[i] for i, row in enumerate(rows)}
+
+
 async def _insert_entries(
-    session: AsyncSession, change: BoardWrite, rows: list[EntryWrite], postgres: bool
+    session: AsyncSession,
+    change: BoardWrite,
+    rows: list[EntryWrite],
+    postgres: bool,
+    drawn: dict[int, int],
 ) -> dict[int, int]:
+    """New entries: by COPY with the ids `drawn` for them, or inserted returning theirs."""
     if not rows:
         return {}
-    if postgres and len(rows) > BULK:
-        ids = list(
-            (
-                await session.execute(
-                    sa.text(
-                        "SELECT nextval(pg_get_serial_sequence('rating_entries', 'id')) "
-                        "FROM generate_series(1, :n)"
-                    ),
-                    {"n": len(rows)},
-                )
-            ).scalars()
-        )
-        assigned = {row.participant_id: ids[i] for i, row in enumerate(rows)}
+    if drawn:
         await _copy_text(
             session,
             "rating_entries",
             _ENTRY_COLUMNS,
-            _entry_lines(change, ((assigned[row.participant_id], row) for row in rows)),
+            _entry_lines(change, ((drawn[row.participant_id], row) for row in rows)),
         )
-        return assigned
+        return drawn
     values = [_entry_values(change, row) for row in rows]
     result = await session.execute(
         sa.insert(rating_entries).returning(rating_entries.c.participant_id, rating_entries.c.id),
@@ -339,6 +350,17 @@ def _explanations(change: BoardWrite) -> Iterator[tuple[int, str]]:
         yield pid, encode(selection, memo)
 
 
+def _copy_chunks(held: SelectionColumns, ids: dict[int, int]) -> list[bytes]:
+    """The explanations' COPY text of every held selection, with each one's entry id.
+    Assembled in a worker thread (numpy releases the GIL for most of it) while the
+    connection is busy with the entries' COPY, so their COPY then runs at the
+    database's pace instead of waiting for Python."""
+    entry_ids = np.fromiter(
+        (ids[pid] for pid in held.participants[held.positions()].tolist()), dtype=np.int64
+    )
+    return list(copy_lines(held, entry_ids))
+
+
 async def write_board(session: AsyncSession, change: BoardWrite, *, postgres: bool) -> WriteOutcome:
     board = change.board
     season, direction = board.season_code, board.direction_code
@@ -353,16 +375,24 @@ async def write_board(session: AsyncSession, change: BoardWrite, *, postgres: bo
         await session.execute(sa.delete(rating_entries).where(rating_entries.c.id.in_(part)))
     new_rows = [w for w in change.entries if w.participant_id not in ids]
     updated = [(ids[w.participant_id], w) for w in change.entries if w.participant_id in ids]
-    ids.update(await _insert_entries(session, change, new_rows, postgres))
-    await _update_entries(session, change, updated, postgres)
-    texts = _explanations(change)
+    drawn = await _draw_entry_ids(session, new_rows) if postgres and len(new_rows) > BULK else {}
     held = change.contributions
+    assembled: asyncio.Future[list[bytes]] | None = None
     if postgres and isinstance(held, SelectionColumns) and len(held) > BULK // 10:
-        entry_ids = np.fromiter(
-            (ids[pid] for pid in held.participants[held.positions()].tolist()), dtype=np.int64
-        )
+        if drawn or not new_rows:  # every entry id is known before the entries are written
+            everyone = {**ids, **drawn}
+            assembled = asyncio.ensure_future(asyncio.to_thread(_copy_chunks, held, everyone))
+    try:
+        ids.update(await _insert_entries(session, change, new_rows, postgres, drawn))
+        await _update_entries(session, change, updated, postgres)
+    finally:
+        chunks_ready = await assembled if assembled is not None else None
+    texts = _explanations(change)
+    if chunks_ready is not None:
+        await _copy_bytes(session, "rating_explanations", ("entry_id", "items"), chunks_ready)
+    elif postgres and isinstance(held, SelectionColumns) and len(held) > BULK // 10:
         await _copy_bytes(
-            session, "rating_explanations", ("entry_id", "items"), copy_lines(held, entry_ids)
+            session, "rating_explanations", ("entry_id", "items"), _copy_chunks(held, ids)
         )
     elif postgres and len(held) > BULK // 10:
         lines = (f"{ids[pid]}\t{text}\n" for pid, text in texts)
@@ -372,11 +402,6 @@ async def write_board(session: AsyncSession, change: BoardWrite, *, postgres: bo
         for start in range(0, len(batch), BULK):
             await session.execute(sa.insert(rating_explanations), batch[start : start + BULK])
     head = await _insert_events(session, change, postgres)
-    if postgres and len(change.entries) > BULK:
-        # A bulk write changes the tables' make-up at once, long before autovacuum
-        # notices: with stale statistics the leaderboard's tie count planned a nested
-        # loop over the whole board (0.5 s a page instead of 1 ms).
-        await session.execute(sa.text("ANALYZE rating_entries"))
     b = rating_boards.c
     values: dict[str, Any] = {
         "version": b.version + 1,
@@ -405,6 +430,21 @@ async def write_board(session: AsyncSession, change: BoardWrite, *, postgres: bo
         head,
         int(version or 0),
     )
+
+
+def bulk_written(change: BoardWrite, *, postgres: bool) -> bool:
+    """Whether the write changed the entries' make-up enough to analyze them before
+    committing (`analyze_entries`)."""
+    return postgres and len(change.entries) > BULK
+
+
+async def analyze_entries(session: AsyncSession) -> None:
+    """A bulk write changes the table's make-up at once, long before autovacuum
+    notices: with stale statistics the leaderboard's tie count planned a nested loop
+    over the whole board (0.5 s a page instead of 1 ms). Once per transaction, before
+    its commit (it was once per board: ~1 s each, on the path of the next board's
+    write)."""
+    await session.execute(sa.text("ANALYZE rating_entries"))
 
 
 def board_values(season: str, direction: str, rules_version: int) -> dict[str, Any]:

@@ -32,11 +32,12 @@ from tests.unit.rating.test_columns_equal_exact import Season, column_boards, se
 
 def test_digits_of_numbers_of_every_length() -> None:
     values = np.array([0, 7, 10, 99, 100, 123456789, 10**18 - 1, 10**18], dtype=np.int64)
-    matrix, lengths = digits(values, blank_zero=True, then=b",")
-    got = [bytes(row[:n]) for row, n in zip(matrix, lengths, strict=True)]
+    matrix, skip = digits(values, blank_zero=True, then=b",")
+    got = [bytes(row[n:]) for row, n in zip(matrix, skip, strict=True)]
     assert got == [b","] + [f"{v},".encode() for v in values.tolist()[1:]]
-    matrix, lengths = digits(values[:1], blank_zero=False)
-    assert bytes(matrix[0][: lengths[0]]) == b"0"
+    assert matrix.shape[1] == 20  # as wide as the longest number and the comma
+    matrix, skip = digits(values[:1], blank_zero=False)
+    assert bytes(matrix[0][skip[0] :]) == b"0"
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
