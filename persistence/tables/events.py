@@ -94,7 +94,8 @@ import_rows = sa.Table(
     enum_column(ImportRowState, name="state", nullable=False),
     sa.Column("raw", Json, nullable=False),
     sa.Column("reason", sa.Text, nullable=True),
-    sa.Column("participant_id", Id, sa.ForeignKey("participants.id"), nullable=True),
+    # whom the row matched: provenance, no foreign key (migration 0015)
+    sa.Column("participant_id", Id, nullable=True),
     sa.Column("result_id", Id, nullable=True),
     sa.Column("resolved_by_account_id", Id, sa.ForeignKey("accounts.id"), nullable=True),
     sa.Column("resolved_at", UtcDateTime, nullable=True),
@@ -127,7 +128,8 @@ results = sa.Table(
     sa.Column("place", sa.Integer, nullable=True),
     sa.Column("team", sa.String(200), nullable=True),
     enum_column(CompletionGrade, name="completion", nullable=True),
-    sa.Column("import_row_id", Id, sa.ForeignKey("import_rows.id"), nullable=True),
+    # the report row that last wrote it: provenance, no foreign key (migration 0015)
+    sa.Column("import_row_id", Id, nullable=True),
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("updated_at", UtcDateTime, nullable=False),
     sa.UniqueConstraint("event_id", "participant_id"),
