@@ -166,9 +166,9 @@ class RatingStore(Protocol):
 
     async def participant_boards(
         self, participant_ids: Collection[int], seasons: Collection[str]
-    ) -> set[tuple[str, str]]:
-        """(season, direction) of the participants' results, approved achievements and
-        entries, among these seasons."""
+    ) -> dict[int, set[tuple[str, str]]]:
+        """Each participant's (season, direction) of its results, approved achievements
+        and entries, among these seasons (participants on none are left out)."""
         ...
 
     async def event_participants(self, event_ids: Collection[int]) -> set[int]:

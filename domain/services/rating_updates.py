@@ -166,18 +166,18 @@ async def apply_triggers(
             for direction in event.relevance:
                 plan.setdefault((event.season_code, direction), _Work()).events.add(event.id)
     known = set(await store.direction_codes())
-    if triggers.edited:  # the boards their participants are on, before and after the edit
-        edited = await store.event_participants(triggers.edited)
-        for key in await store.participant_boards(edited, seasons):
-            if key[1] in known:
-                plan.setdefault(key, _Work()).participants.update(edited)
     decided = await store.achievement_boards(triggers.achievements)
     for achievement_id, (participant_id, boards) in decided.items():  # its own boards
         for key in boards:
             if key[0] in seasons and key[1] in known:
                 plan.setdefault(key, _Work()).decided[achievement_id] = participant_id
-    for pid in sorted(triggers.participants):  # the boards the participant can be on
-        for key in await store.participant_boards([pid], seasons):
+    # Repriced in full on every board they can be on (for an edited event's
+    # participants: the boards their results are on now and their entries were on)
+    repriced = set(triggers.participants)
+    if triggers.edited:
+        repriced |= await store.event_participants(triggers.edited)
+    for pid, keys in (await store.participant_boards(repriced, seasons)).items():
+        for key in keys:
             if key[1] in known:
                 plan.setdefault(key, _Work()).participants.add(pid)
     latest = await store.rules()

@@ -208,7 +208,7 @@ class SqlAlchemyRatingStore:
 
     async def participant_boards(
         self, participant_ids: Collection[int], seasons: Collection[str]
-    ) -> set[tuple[str, str]]:
+    ) -> dict[int, set[tuple[str, str]]]:
         return await reads.load_participant_boards(self.session, participant_ids, seasons)
 
     async def event_participants(self, event_ids: Collection[int]) -> set[int]:

@@ -435,32 +435,37 @@ async def load_event_participants(session: AsyncSession, event_ids: Collection[i
 
 async def load_participant_boards(
     session: AsyncSession, participant_ids: Collection[int], seasons: Collection[str]
-) -> set[tuple[str, str]]:
-    """Boards a participant can be on: those of its results, approved achievements
-    and existing entries (a change of its eligibility touches only these)."""
+) -> dict[int, set[tuple[str, str]]]:
+    """Each participant's boards among these seasons: those of its results, approved
+    achievements and existing entries (a change of its eligibility touches only
+    these). Four statements per chunk of participants, not per participant."""
     a, r, e = achievements.c, results.c, rating_entries.c
-    found: set[tuple[str, str]] = set()
+    found: dict[int, set[tuple[str, str]]] = {}
     for part in chunks(participant_ids):
         queries = [
-            sa.select(events.c.season_code, event_directions.c.direction_code)
+            sa.select(r.participant_id, events.c.season_code, event_directions.c.direction_code)
             .select_from(results)
             .join(events, events.c.id == r.event_id)
             .join(event_directions, event_directions.c.event_id == r.event_id)
             .where(r.participant_id.in_(part)),
-            sa.select(events.c.season_code, event_directions.c.direction_code)
+            sa.select(a.participant_id, events.c.season_code, event_directions.c.direction_code)
             .select_from(achievements)
             .join(events, events.c.id == a.event_id)
             .join(event_directions, event_directions.c.event_id == a.event_id)
             .where(a.participant_id.in_(part), a.status == AchievementStatus.APPROVED),
-            sa.select(a.season_code, achievement_directions.c.direction_code)
+            sa.select(a.participant_id, a.season_code, achievement_directions.c.direction_code)
             .join(achievement_directions, achievement_directions.c.achievement_id == a.id)
             .where(
                 a.participant_id.in_(part),
                 a.status == AchievementStatus.APPROVED,
                 a.event_id.is_(None),
             ),
-            sa.select(e.season_code, e.direction_code).where(e.participant_id.in_(part)),
+            sa.select(e.participant_id, e.season_code, e.direction_code).where(
+                e.participant_id.in_(part)
+            ),
         ]
         for stmt in queries:
-            found.update((await session.execute(stmt.distinct())).tuples().all())
-    return {(s, d) for s, d in found if s in seasons}
+            for pid, season, direction in (await session.execute(stmt.distinct())).tuples():
+                if season in seasons:
+                    found.setdefault(int(pid), set()).add((season, direction))
+    return found

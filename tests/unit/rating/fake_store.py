@@ -191,23 +191,31 @@ class FakeRatingStore:
 
     async def participant_boards(
         self, participant_ids: Collection[int], seasons: Collection[str]
-    ) -> set[tuple[str, str]]:
-        found: set[tuple[str, str]] = set()
+    ) -> dict[int, set[tuple[str, str]]]:
+        found: dict[int, set[tuple[str, str]]] = {}
         for r in self.world.results.values():
             if r.participant_id in participant_ids:
                 event = self.world.events[r.event_id]
-                found.update((event.season_code, d) for d in event.relevance)
+                found.setdefault(r.participant_id, set()).update(
+                    (event.season_code, d) for d in event.relevance
+                )
         for a in self.world.achievements.values():
             if a.participant_id in participant_ids:
                 if a.event_id is not None:
                     event = self.world.events[a.event_id]
-                    found.update((event.season_code, d) for d in event.relevance)
+                    keys = {(event.season_code, d) for d in event.relevance}
                 else:
-                    found.update((a.season_code, d) for d in a.directions)
+                    keys = {(a.season_code, d) for d in a.directions}
+                found.setdefault(a.participant_id, set()).update(keys)
         for key, entries in self.work.entries.items():
-            if any(p in entries for p in participant_ids):
-                found.add(key)
-        return {k for k in found if k[0] in seasons}
+            for pid in participant_ids:
+                if pid in entries:
+                    found.setdefault(pid, set()).add(key)
+        return {
+            pid: {k for k in keys if k[0] in seasons}
+            for pid, keys in found.items()
+            if any(k[0] in seasons for k in keys)
+        }
 
     async def event_participants(self, event_ids: Collection[int]) -> set[int]:
         return {
