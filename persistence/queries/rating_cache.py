@@ -17,6 +17,7 @@ highest outbox id is enough.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
@@ -96,30 +97,30 @@ async def current_token(session: AsyncSession) -> Token:
     return Token(await _boards(session), str(last or 0))
 
 
-_VALID_ON_POSTGRES = sa.text(
-    """
-    SELECT NOT EXISTS (
+_DATA_VALID = """
+    NOT EXISTS (
         SELECT 1 FROM outbox
-        WHERE txid >= (pg_snapshot_xmin(CAST(:snapshot AS pg_snapshot))::text)::bigint
+        WHERE txid >= (pg_snapshot_xmin(CAST(%(snapshot)s AS pg_snapshot))::text)::bigint
           AND NOT pg_visible_in_snapshot(CAST(CAST(txid AS text) AS xid8),
-                                         CAST(:snapshot AS pg_snapshot))
-          AND topic <> ALL(CAST(:neutral AS text[]))
-          AND (CAST(:anyone AS boolean) OR CASE
+                                         CAST(%(snapshot)s AS pg_snapshot))
+          AND topic <> ALL(CAST(%(neutral)s AS text[]))
+          AND (CAST(%(anyone)s AS boolean) OR CASE
                  WHEN jsonb_typeof(payload -> 'participant_id') = 'number'
                  THEN CAST(payload ->> 'participant_id' AS numeric)
-                      = ANY(CAST(:participants AS numeric[]))
+                      = ANY(CAST(%(participants)s AS numeric[]))
                  ELSE true END)
     ) AND (
-        SELECT count(*) FROM jsonb_to_recordset(CAST(:boards AS jsonb))
+        SELECT count(*) FROM jsonb_to_recordset(CAST(%(boards)s AS jsonb))
              AS t(season text, direction text, version bigint)
         LEFT JOIN rating_boards b ON b.season_code = t.season AND b.direction_code = t.direction
-        WHERE coalesce(b.version, -1) = t.version
-    ) = :count
-    """
-)
-"""Every check of a cache hit in one round trip: no page-changing outbox message
-committed since the snapshot, and each board of the token at its version (or still
-absent)."""
+        WHERE coalesce(b.version, -1) = t.version  -- -1: ABSENT
+    ) = CAST(%(count)s AS bigint)"""
+"""Every data check of a cache hit (PostgreSQL), in psycopg's placeholders: no
+page-changing outbox message committed since the snapshot, and each board of the token
+at its version (or still absent). Used as is by the one-statement hit below, and
+through SQLAlchemy by `still_valid`."""
+
+_VALID_ON_POSTGRES = sa.text("SELECT " + re.sub(r"%\((\w+)\)s", r":\1", _DATA_VALID))
 
 
 async def still_valid(session: AsyncSession, token: Token) -> bool:
@@ -156,25 +157,6 @@ def _message_scope(token: Token) -> dict[str, object]:
 
 # --- A hit in one round trip (PostgreSQL) ------------------------------------------
 
-_HIT_DATA_VALID = """
-    NOT EXISTS (
-        SELECT 1 FROM outbox
-        WHERE txid >= (pg_snapshot_xmin(CAST(%(snapshot)s AS pg_snapshot))::text)::bigint
-          AND NOT pg_visible_in_snapshot(CAST(CAST(txid AS text) AS xid8),
-                                         CAST(%(snapshot)s AS pg_snapshot))
-          AND topic <> ALL(CAST(%(neutral)s AS text[]))
-          AND (CAST(%(anyone)s AS boolean) OR CASE
-                 WHEN jsonb_typeof(payload -> 'participant_id') = 'number'
-                 THEN CAST(payload ->> 'participant_id' AS numeric)
-                      = ANY(CAST(%(participants)s AS numeric[]))
-                 ELSE true END)
-    ) AND (
-        SELECT count(*) FROM jsonb_to_recordset(CAST(%(boards)s AS jsonb))
-             AS t(season text, direction text, version bigint)
-        LEFT JOIN rating_boards b ON b.season_code = t.season AND b.direction_code = t.direction
-        WHERE coalesce(b.version, -1) = t.version
-    ) = CAST(%(count)s AS bigint)"""
-
 _HIT_VIEWER_UNCHANGED = """
     EXISTS (
         SELECT 1 FROM accounts a
@@ -203,7 +185,7 @@ def _hit_statement(viewer: bool, journal: bool) -> str:
     return (
         "WITH checked AS (SELECT"  # noqa: S608
         + (_HIT_VIEWER_UNCHANGED if viewer else "")
-        + _HIT_DATA_VALID
+        + _DATA_VALID
         + " AS valid)"
         + (_HIT_JOURNAL if journal else "")
         + " SELECT valid, "
