@@ -20,16 +20,19 @@ from collections.abc import Collection
 from datetime import datetime
 
 from domain.outbox import OutboxMessage
+from domain.ports import UnitOfWork
 
 EXCLUSIONS_CHANGED = "quality.exclusions_changed"
 
 
-def exclusions_changed(participant_ids: Collection[int], now: datetime) -> OutboxMessage | None:
-    """The message for these participants, or None when there are none."""
-    if not participant_ids:
-        return None
-    return OutboxMessage(
-        topic=EXCLUSIONS_CHANGED,
-        created_at=now,
-        payload={"participant_ids": sorted(participant_ids)},
-    )
+def announce_exclusions(uow: UnitOfWork, participant_ids: Collection[int], now: datetime) -> None:
+    """Write `quality.exclusions_changed` for these participants with the unit of
+    work's change (nothing when there are none)."""
+    if participant_ids:
+        uow.outbox.add(
+            OutboxMessage(
+                topic=EXCLUSIONS_CHANGED,
+                created_at=now,
+                payload={"participant_ids": sorted(participant_ids)},
+            )
+        )

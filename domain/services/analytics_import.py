@@ -42,7 +42,7 @@ from domain.analytics_records import AnalyticsImport, ImportOutcome
 from domain.errors import Forbidden, InvalidInput, NotFound
 from domain.policy import Viewer, may_import_analytics
 from domain.ports import Clock, UnitOfWork
-from domain.quality_exclusions import exclusions_changed
+from domain.quality_exclusions import announce_exclusions
 
 MAX_FILENAME = 255
 
@@ -65,7 +65,7 @@ async def import_analytics(
     async with uow:
         repo = uow.analytics
         errors = RowErrors()
-        layout, instrument_id = await _layout(uow, request, raw)
+        layout, instrument_id, linked_test = await _layout(uow, request, raw)
         refs = References(
             seasons=await repo.known_seasons(),
             regions=await repo.known_regions(),
@@ -76,7 +76,6 @@ async def import_analytics(
         counts = Counts()
         kind = request.kind
         affected: frozenset[int] = frozenset()  # whose rating inputs the file changes
-        linked_test = kind is ImportKind.ATTEMPTS and await _linked(uow, request.target)
         if kind is ImportKind.QUESTIONNAIRE:
             drafts = questionnaire_definitions(raw, errors)
             if not errors.problems:
@@ -100,11 +99,11 @@ async def import_analytics(
                 upsert = (
                     repo.upsert_responses if kind is ImportKind.RESPONSES else repo.upsert_attempts
                 )
-                if linked_test:  # changed answers drop their flags: those results count again
-                    flagged = await repo.flagged_participants(instrument_id)
+                # changed answers drop their flags: those participants' results count again
+                flagged = await repo.flagged_participants(instrument_id) if linked_test else None
                 counts = await upsert(instrument_id, answers, now)
-                if linked_test:
-                    affected |= flagged - await repo.flagged_participants(instrument_id)
+                if flagged:
+                    affected = flagged - await repo.flagged_participants(instrument_id)
         elif kind is ImportKind.TRIALS:
             trials = trial_rows(raw, refs, errors)
             if not errors.problems:
@@ -136,9 +135,7 @@ async def import_analytics(
         repo.add_import(record)
         if counts.created or counts.updated:
             await repo.bump_revision()
-        message = exclusions_changed(affected, now)
-        if message is not None:
-            uow.outbox.add(message)
+        announce_exclusions(uow, affected, now)
         await uow.commit()
         return ImportOutcome(
             kind.value,
@@ -161,12 +158,6 @@ async def _check_events(
             errors.add(test.first_row, f"column 'event': no event {test.event_id}")
 
 
-async def _linked(uow: UnitOfWork, test_code: str | None) -> bool:
-    """Whether the test names an event (its attempts' flags then matter to the rating)."""
-    found = await uow.analytics.knowledge_test(test_code) if test_code else None
-    return found is not None and found[0].event_id is not None
-
-
 def _participant_ids(raw: RawFile) -> set[int]:
     ids = {parse_participant_ref(r.cells.get("participant")) for r in raw.rows}
     return {i for i in ids if i is not None}
@@ -174,12 +165,14 @@ def _participant_ids(raw: RawFile) -> set[int]:
 
 async def _layout(
     uow: UnitOfWork, request: ImportRequest, raw: RawFile
-) -> tuple[AnswerLayout | None, int | None]:
-    """Check the columns; for answers, find the questionnaire or test they belong to."""
+) -> tuple[AnswerLayout | None, int | None, bool]:
+    """Check the columns; for answers, find the questionnaire or test they belong to,
+    and whether it is a test that names its event (its attempts' flags then matter to
+    the rating, `domain.quality_exclusions`)."""
     kind = request.kind
     if kind not in (ImportKind.RESPONSES, ImportKind.ATTEMPTS):
         check_columns(raw, REQUIRED[kind], OPTIONAL.get(kind, ()))
-        return None, None
+        return None, None, False
     if not request.target:
         what = "questionnaire" if kind is ImportKind.RESPONSES else "test"
         raise InvalidInput(f"Name the {what} the answers belong to.", field="target")
@@ -192,6 +185,7 @@ async def _layout(
         low = (questionnaire.scale_min,) * len(codes)
         high = (questionnaire.scale_max,) * len(codes)
         instrument_id = questionnaire.id
+        linked = False
     else:
         found_t = await uow.analytics.knowledge_test(request.target)
         if found_t is None:
@@ -201,10 +195,11 @@ async def _layout(
         low = (1,) * len(codes)
         high = tuple(i.option_count for i in t_items)
         instrument_id = test.id
+        linked = test.event_id is not None
     if raw.format is FileFormat.CSV:
         times = tuple(f"{TIME_PREFIX}{c}" for c in codes)
         with_times = any(c in raw.columns for c in times)
         check_columns(raw, (*REQUIRED[kind], *codes, *(times if with_times else ())))
     else:
         check_columns(raw, REQUIRED[kind], ("answers", "times"))
-    return AnswerLayout(codes, low, high), instrument_id
+    return AnswerLayout(codes, low, high), instrument_id, linked

@@ -168,9 +168,9 @@ async def update_event(
         event = await _managed(uow, viewer, event_id)
         if EventStatus(event.status) not in EDITABLE_STATUSES:
             raise InvalidInput("A completed or cancelled event cannot be edited.", field="id")
-        merged = replace(_fields_of(event, current_directions), **changes)  # type: ignore[arg-type]
-        fields = await _validate(uow, merged, event.organizer_id)
         before = _fields_of(event, current_directions)
+        merged = replace(before, **changes)  # type: ignore[arg-type]
+        fields = await _validate(uow, merged, event.organizer_id)
         for name in (
             "title", "kind", "level", "season_code", "starts_on", "ends_on", "is_online",
             "participation", "description", "region_code", "capacity", "parent_id", "stage_order",
@@ -180,16 +180,14 @@ async def update_event(
         if "directions" in changes:
             await uow.events.replace_directions(event_id, _links(event_id, fields.directions))
         changed = [
-            f.name for f in dataclass_fields(EventFields) if _differs(before, fields, f.name)
+            f.name
+            for f in dataclass_fields(EventFields)
+            if getattr(before, f.name) != getattr(fields, f.name)
         ]
         if changed:
             uow.outbox.add(_event_changed(event_id, changed, clock))
         await uow.commit()
         return event
-
-
-def _differs(before: EventFields, after: EventFields, name: str) -> bool:
-    return bool(getattr(before, name) != getattr(after, name))
 
 
 def _event_changed(event_id: int, fields: list[str], clock: Clock) -> OutboxMessage:

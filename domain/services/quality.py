@@ -13,16 +13,14 @@ inputs that changes (`domain.quality_exclusions`).
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime
 
 from domain.analytics.quality_flags import QualitySettings
 from domain.analytics_records import FlagSubject, QualityFlag, QualityFlagStatus
 from domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from domain.policy import Viewer, may_compute_quality_flags, may_decide_quality_flags
 from domain.ports import Clock, UnitOfWork
-from domain.quality_exclusions import exclusions_changed
+from domain.quality_exclusions import announce_exclusions
 from domain.quality_run import attempt_flags, questionnaire_flags
 
 MAX_COMMENT = 2000
@@ -132,7 +130,7 @@ async def compute_quality_flags(
         await repo.delete_flags(to_remove)
         await repo.bump_revision()
         if linked:  # the test's flags decide which of its event's results count
-            _announce(uow, moved, now)
+            announce_exclusions(uow, moved, now)
         await uow.commit()
     return FlagRun(
         subject=subject,
@@ -176,11 +174,7 @@ async def decide_quality_flag(
             raise Conflict("Another moderator decided this flag a moment ago.", field="flagId")
         await repo.bump_revision()
         if decision is QualityFlagStatus.CLEARED and flag.subject is FlagSubject.TEST_ATTEMPT:
-            _announce(uow, [flag.participant_id], clock.now())  # its result may count again
+            announce_exclusions(
+                uow, [flag.participant_id], clock.now()
+            )  # its result may count again
         await uow.commit()
-
-
-def _announce(uow: UnitOfWork, participant_ids: Collection[int], now: datetime) -> None:
-    message = exclusions_changed(participant_ids, now)
-    if message is not None:
-        uow.outbox.add(message)
