@@ -83,19 +83,19 @@ async def save_position(session: AsyncSession, name: str, position: int) -> None
     )
 
 
-async def pending(
-    session: AsyncSession, position: int, postgres: bool, *, takeable: bool = False
-) -> bool:
-    """A cheap look (no lock) whether there is anything for the consumer; `takeable`:
-    only messages a round could take now (PostgreSQL: below the transaction horizon)."""
+async def pending(session: AsyncSession, position: int, postgres: bool) -> tuple[bool, bool]:
+    """A cheap look (no lock, one statement): whether there is anything for the
+    consumer, and whether a round could take it now (PostgreSQL: a message below the
+    transaction horizon; SQLite: any)."""
     o = outbox.c
-    if postgres:
-        stmt = sa.select(o.id).where(o.topic.in_(TOPICS), o.txid >= position).limit(1)
-        if takeable:
-            stmt = stmt.where(o.txid < sa.text(_XMIN))
-    else:
+    if not postgres:
         stmt = sa.select(o.id).where(o.topic.in_(TOPICS), o.id > position).limit(1)
-    return (await session.scalar(stmt)) is not None
+        found = (await session.scalar(stmt)) is not None
+        return found, found
+    waiting = sa.select(o.id).where(o.topic.in_(TOPICS), o.txid >= position)
+    takeable = waiting.where(o.txid < sa.text(_XMIN))
+    row = (await session.execute(sa.select(waiting.exists(), takeable.exists()))).one()
+    return bool(row[0]), bool(row[1])
 
 
 Message = tuple[str, dict[str, Any], datetime]

@@ -151,9 +151,7 @@ class RatingWorker:
         async with self._sessions() as session:
             postgres = session.bind is not None and session.bind.dialect.name == "postgresql"
             position = await read_position(session, CONSUMER) or 0
-            if not await pending(session, position, postgres):
-                return False, False
-            return True, await pending(session, position, postgres, takeable=True)
+            return await pending(session, position, postgres)
 
     async def purge(self) -> tuple[int, int]:
         async with self._stores() as store:

@@ -378,22 +378,23 @@ async def write_board(session: AsyncSession, change: BoardWrite, *, postgres: bo
     drawn = await _draw_entry_ids(session, new_rows) if postgres and len(new_rows) > BULK else {}
     held = change.contributions
     assembled: asyncio.Future[list[bytes]] | None = None
-    if postgres and isinstance(held, SelectionColumns) and len(held) > BULK // 10:
+    columns = (
+        held if postgres and isinstance(held, SelectionColumns) and len(held) > BULK // 10 else None
+    )  # explanations as numpy-assembled COPY bytes
+    if columns is not None:
         if drawn or not new_rows:  # every entry id is known before the entries are written
             everyone = {**ids, **drawn}
-            assembled = asyncio.ensure_future(asyncio.to_thread(_copy_chunks, held, everyone))
+            assembled = asyncio.ensure_future(asyncio.to_thread(_copy_chunks, columns, everyone))
     try:
         ids.update(await _insert_entries(session, change, new_rows, postgres, drawn))
         await _update_entries(session, change, updated, postgres)
     finally:
         chunks_ready = await assembled if assembled is not None else None
+    if chunks_ready is None and columns is not None:  # new ids known only after the write
+        chunks_ready = _copy_chunks(columns, ids)
     texts = _explanations(change)
     if chunks_ready is not None:
         await _copy_bytes(session, "rating_explanations", ("entry_id", "items"), chunks_ready)
-    elif postgres and isinstance(held, SelectionColumns) and len(held) > BULK // 10:
-        await _copy_bytes(
-            session, "rating_explanations", ("entry_id", "items"), _copy_chunks(held, ids)
-        )
     elif postgres and len(held) > BULK // 10:
         lines = (f"{ids[pid]}\t{text}\n" for pid, text in texts)
         await _copy_text(session, "rating_explanations", ("entry_id", "items"), lines)
