@@ -1,11 +1,14 @@
 """Tenure the server's startup objects so the garbage collector leaves them alone.
 
-Why. After startup a `talent serve` process holds several hundred thousand long-lived
+Why. After startup a `talent serve` process holds over 200,000 long-lived
 container objects (the GraphQL schema, SQLAlchemy's mappings and compiled caches,
 the rating consumer's boards). Every full (generation 2) collection walks all of
-them, and with CPython's default thresholds (700, 10, 10) a rating fan-out that
-allocates a message per subscriber triggers such collections in the middle of a
-batch: the event loop stalls for tens of milliseconds while 500 subscribers wait.
+them — 57–68 ms for the ~223,000 objects of a freshly created app, ~0 ms after
+`gc.freeze()` (measured 2026-12-07: `create_app()`, then `gc.collect()` timed five
+times) — and with CPython's default thresholds (700, 10, 10) a rating fan-out that
+allocates a message per subscriber can trigger one in the middle of a batch, while
+500 subscribers wait. The latency benchmark's A/B with and without this setting was
+inconclusive (docs/benchmarks.md), so it stays off by default.
 
 `gc.freeze()` moves everything alive after startup into the permanent generation,
 which collections never scan; higher thresholds make the young generations'

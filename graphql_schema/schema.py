@@ -184,7 +184,7 @@ def build_schema(limits: SchemaLimits | None = None) -> strawberry.Schema:
         StorableText,
         AccessLogFlush,  # last of the execute hooks: exits first, so a failed log write
         # still gets its code
-        # A document validated once, not per request (5–8% of an uncached leaderboard
+        # A document validated once, not per request (~5% of an uncached leaderboard
         # page's CPU went to validation): keyed by the document (equal by structure,
         # graphql-core's nodes are frozen dataclasses), schema and rules; bounded.
         # No ParserCache: it parses inside its hook, where strawberry's handling of a
